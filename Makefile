@@ -1,0 +1,77 @@
+# Spine Metastasis Assistant. `make help` lists the targets.
+# The two set-up commands from the README: `make run` and `make test`.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON := $(BIN)/python
+RASA := $(BIN)/rasa
+STAMPS := .stamps
+SPACY_PIPELINE := build/spacy/en_spine_assistant
+MODEL := models/spine.tar.gz
+
+TRAINING_INPUTS := config.yml domain.yml $(shell find data knowledge extensions -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
+
+.DEFAULT_GOAL := help
+.PHONY: help install spacy train run shell serve actions test lint typecheck validate test-stories evaluate lock clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+$(STAMPS)/installed: requirements.lock scripts/python310.sh
+	@mkdir -p $(STAMPS)
+	@PY310="$$(scripts/python310.sh)" && { [ -x $(PYTHON) ] && $(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' || "$$PY310" -m venv --clear $(VENV); }
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	$(PYTHON) -m pip check
+	@touch $@
+
+install: $(STAMPS)/installed ## Create the Python 3.10 venv and install the pinned dependencies
+
+$(SPACY_PIPELINE)/meta.json: $(STAMPS)/installed data/knowledge/lexicon.yml scripts/build_spacy_pipeline.py knowledge/lexicon.py
+	$(PYTHON) scripts/build_spacy_pipeline.py $(SPACY_PIPELINE)
+
+spacy: $(SPACY_PIPELINE)/meta.json ## Build the project's spaCy pipeline from data/knowledge/lexicon.yml
+
+# Retrains only when training inputs changed. --force because Rasa's cache does not
+# see changes inside the spaCy pipeline folder.
+$(MODEL): $(SPACY_PIPELINE)/meta.json $(TRAINING_INPUTS)
+	$(RASA) train --force --fixed-model-name spine --out models
+
+train: $(MODEL) ## Train the model (only when data, config or lexicon changed)
+
+run: shell ## Set up everything and chat in the terminal (rasa shell)
+
+shell: $(MODEL) ## Start the action server and open rasa shell
+	scripts/run_assistant.sh shell
+
+serve: $(MODEL) ## Start the action server and serve REST + socket.io on port 5005
+	scripts/run_assistant.sh serve
+
+actions: $(STAMPS)/installed ## Run only the action server (port 5055)
+	$(RASA) run actions --actions actions
+
+lint: $(STAMPS)/installed ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMPS)/installed ## mypy on the Python packages
+	$(BIN)/mypy
+
+validate: $(STAMPS)/installed $(SPACY_PIPELINE)/meta.json ## rasa data validate
+	$(RASA) data validate
+
+test-stories: $(MODEL) ## rasa test core on the test stories in tests/stories
+	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core
+
+test: lint typecheck $(MODEL) ## Set up everything and run every check and test
+	$(BIN)/pytest
+
+evaluate: $(MODEL) ## Score the model on the held-out NLU set
+	$(PYTHON) -m evaluation.heldout $(MODEL)
+
+lock: $(STAMPS)/installed ## Re-compile requirements.lock from requirements.in
+	$(PYTHON) -m pip install --quiet uv==0.5.26
+	$(BIN)/uv pip compile requirements.in --python-version 3.10 --exclude-newer 2025-02-01 --generate-hashes -o requirements.lock
+
+clean: ## Remove the venv, builds, models and results
+	rm -rf $(VENV) $(STAMPS) build results models/*.tar.gz .pytest_cache .mypy_cache .ruff_cache

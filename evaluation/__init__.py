@@ -1,0 +1,1 @@
+"""Measuring the assistant's understanding on the held-out test set (tests/nlu/heldout.yml)."""

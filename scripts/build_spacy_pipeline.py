@@ -1,0 +1,91 @@
+"""Build the project's own spaCy pipeline from data/knowledge/lexicon.yml.
+
+English model packages cannot be downloaded here, so the pipeline is a blank English
+tokenizer plus components whose data ship with the project or with spacy-lookups-data:
+  lemmatizer (lookup tables) → attribute_ruler (lay synonyms as lemmas)
+  → entity_ruler (cancer types, syndromes, symptoms, tests, spine regions)
+  → span_ruler (red flags of spinal cord compression and person references,
+    in doc.spans["safety"], read by extensions/emergency_detector.py).
+
+Usage: python scripts/build_spacy_pipeline.py [OUTPUT_DIR]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, cast
+
+import spacy
+from spacy.language import Language
+from spacy.pipeline import AttributeRuler, EntityRuler, SpanRuler
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from knowledge import load_lexicon  # noqa: E402
+from knowledge.lexicon import Lexicon  # noqa: E402
+
+DEFAULT_OUTPUT = PROJECT_ROOT / "build" / "spacy" / "en_spine_assistant"
+SAFETY_SPANS_KEY = "safety"
+RED_FLAG_LABEL = "RED_FLAG"
+PERSON_LABEL = "PERSON_REF"
+
+
+def build(lexicon: Lexicon) -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    attribute_ruler = cast(AttributeRuler, nlp.add_pipe("attribute_ruler"))
+    entity_ruler = cast(
+        EntityRuler, nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    )
+    span_ruler = cast(
+        SpanRuler,
+        nlp.add_pipe(
+            "span_ruler", config={"spans_key": SAFETY_SPANS_KEY, "phrase_matcher_attr": "LOWER"}
+        ),
+    )
+    nlp.initialize()  # loads the lookup tables; the rulers are filled afterwards
+
+    for lemma, variants in lexicon.lemma_synonyms.items():
+        attribute_ruler.add(
+            patterns=[[{"LOWER": variant.lower()}] for variant in variants],
+            attrs={"LEMMA": lemma},
+        )
+    entity_ruler.add_patterns(
+        [
+            {"label": label, "pattern": phrase.lower(), "id": canonical}
+            for label, values in lexicon.entities.items()
+            for canonical, phrases in values.items()
+            for phrase in phrases
+        ]
+    )
+    safety_patterns: list[dict[str, Any]] = [
+        {"label": RED_FLAG_LABEL, "pattern": pattern, "id": category}
+        for category, patterns in lexicon.red_flags.items()
+        for pattern in patterns
+    ]
+    safety_patterns += [
+        {"label": PERSON_LABEL, "pattern": [{"LOWER": word}]} for word in lexicon.person_references
+    ]
+    span_ruler.add_patterns(safety_patterns)
+    nlp.meta.update(
+        {
+            "name": "spine_assistant",
+            "version": "1.0.0",
+            "description": "Blank English, lookup lemmas and the lexicon's rulers",
+        }
+    )
+    return nlp
+
+
+def main() -> None:
+    output = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_OUTPUT
+    nlp = build(load_lexicon())
+    output.parent.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(output)
+    print(f"spaCy pipeline {nlp.pipe_names} written to {output}")
+
+
+if __name__ == "__main__":
+    main()

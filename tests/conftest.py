@@ -1,0 +1,79 @@
+"""Shared fixtures: rasa-sdk trackers and dispatchers, the knowledge, the spaCy pipeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from knowledge import Knowledge, Lexicon, load_knowledge, load_lexicon
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SPACY_PIPELINE = PROJECT_ROOT / "build" / "spacy" / "en_spine_assistant"
+MODEL = PROJECT_ROOT / "models" / "spine.tar.gz"
+
+
+def make_tracker(
+    intent: str = "greet",
+    slots: dict[str, Any] | None = None,
+    ranking: list[dict[str, Any]] | None = None,
+    text: str = "",
+) -> Tracker:
+    """A tracker whose latest user message has this intent, ranking and slots."""
+    latest_message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "intent_ranking": ranking or [],
+        "entities": [],
+    }
+    return Tracker(
+        sender_id="test-user",
+        slots=slots or {},
+        latest_message=latest_message,
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> Knowledge:
+    return load_knowledge()
+
+
+@pytest.fixture(scope="session")
+def lexicon() -> Lexicon:
+    return load_lexicon()
+
+
+@pytest.fixture(scope="session")
+def domain() -> dict[str, Any]:
+    return yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Any:
+    """The project's spaCy pipeline, as Rasa's SpacyNLP loads it."""
+    import spacy
+
+    if not (SPACY_PIPELINE / "meta.json").exists():
+        pytest.fail("spaCy pipeline missing: run `make spacy` (make test builds it)")
+    return spacy.load(SPACY_PIPELINE, disable=["parser"])
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    if not MODEL.exists():
+        pytest.fail("trained model missing: run `make train` (make test trains it)")
+    return MODEL

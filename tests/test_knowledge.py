@@ -1,0 +1,158 @@
+"""The knowledge file against the source page: nothing invented, nothing left out."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evaluation.heldout import HELDOUT_FILE, load_examples
+from knowledge import Knowledge, Lexicon
+from knowledge.topics import FAQ_INTENT_PREFIX
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+NLU_DIR = PROJECT_ROOT / "data" / "nlu"
+MIN_TRAINING_EXAMPLES = 20
+
+
+def source_lines(knowledge: Knowledge) -> list[str]:
+    return [line.strip() for line in knowledge.source_text().splitlines()]
+
+
+def section_spans(knowledge: Knowledge) -> dict[str, tuple[int, int]]:
+    """Character range of each section in the source: from its heading to the next one."""
+    text = knowledge.source_text()
+    starts = []
+    for heading in knowledge.sections:
+        match = re.search(rf"^{re.escape(heading)}\s*$", text, flags=re.MULTILINE)
+        starts.append((match.start() if match else 0, heading))
+    starts.sort()
+    spans = {}
+    for index, (start, heading) in enumerate(starts):
+        end = starts[index + 1][0] if index + 1 < len(starts) else len(text)
+        spans[heading] = (start, end)
+    return spans
+
+
+def all_quotes(knowledge: Knowledge) -> list[tuple[str, str, str]]:
+    """(topic id, section, quote) for every topic and detail."""
+    quotes = []
+    for topic in knowledge.topics:
+        quotes.append((topic.id, topic.section, topic.quote))
+        quotes += [(topic.id, topic.section, detail.quote) for detail in topic.details]
+    return quotes
+
+
+def training_examples() -> list[tuple[str, str]]:
+    return [pair for path in sorted(NLU_DIR.glob("*.yml")) for pair in load_examples(path)]
+
+
+def normalise(text: str) -> str:
+    """Case, punctuation and spacing do not make a message new."""
+    without_punctuation = re.sub(r"[!-/:-@\[-`{-~‘’“”…]", "", text.casefold())
+    return " ".join(without_punctuation.split())
+
+
+def test_source_copy_is_unchanged(knowledge: Knowledge) -> None:
+    digest = hashlib.sha256(knowledge.document_file.read_bytes()).hexdigest()
+    assert digest == knowledge.document_sha256
+
+
+def test_every_section_is_a_heading_of_the_page(knowledge: Knowledge) -> None:
+    lines = source_lines(knowledge)
+    title = knowledge.document_title
+    assert lines[0].endswith(f"> {title}"), "the page title is the breadcrumb's last part"
+    missing = [s for s in knowledge.sections if s != title and s not in lines]
+    assert missing == []
+
+
+def test_every_quote_is_verbatim_in_the_source(knowledge: Knowledge) -> None:
+    text = knowledge.source_text()
+    missing = [(topic, quote) for topic, _, quote in all_quotes(knowledge) if quote not in text]
+    assert missing == []
+
+
+def test_every_quote_sits_in_the_section_it_cites(knowledge: Knowledge) -> None:
+    text = knowledge.source_text()
+    spans = section_spans(knowledge)
+    misplaced = []
+    for topic_id, section, quote in all_quotes(knowledge):
+        start, end = spans[section]
+        if quote not in text[start:end]:
+            misplaced.append((topic_id, section, quote))
+    assert misplaced == []
+
+
+def test_subsections_are_headings_inside_their_section(knowledge: Knowledge) -> None:
+    text = knowledge.source_text()
+    spans = section_spans(knowledge)
+    for topic in knowledge.topics:
+        if topic.subsection:
+            start, end = spans[topic.section]
+            assert f"\n{topic.subsection}\n" in text[start:end], topic.id
+
+
+def test_every_section_is_covered_by_a_topic(knowledge: Knowledge) -> None:
+    covered = {topic.section for topic in knowledge.topics}
+    assert set(knowledge.sections) - covered == set()
+    assert covered - set(knowledge.sections) == set(), "a topic cites an unknown section"
+
+
+@pytest.mark.parametrize("field", ["id", "title", "section", "quote", "answer"])
+def test_every_topic_has(field: str, knowledge: Knowledge) -> None:
+    assert all(str(getattr(topic, field)).strip() for topic in knowledge.topics)
+
+
+def test_topic_ids_and_titles_are_unique(knowledge: Knowledge) -> None:
+    ids = [topic.id for topic in knowledge.topics]
+    titles = [topic.title for topic in knowledge.topics]
+    assert len(set(ids)) == len(ids)
+    assert len(set(titles)) == len(titles)
+
+
+def test_answers_are_short(knowledge: Knowledge) -> None:
+    answers = [topic.answer for topic in knowledge.topics]
+    answers += [detail.answer for topic in knowledge.topics for detail in topic.details]
+    for answer in answers:
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+", answer.strip()) if s]
+        assert 1 <= len(sentences) <= 4, answer
+
+
+def test_details_match_lexicon_values_and_domain_slots(
+    knowledge: Knowledge, lexicon: Lexicon, domain: dict[str, Any]
+) -> None:
+    for topic in knowledge.topics:
+        for detail in topic.details:
+            assert detail.entity in domain["slots"], (topic.id, detail.entity)
+            assert detail.value in lexicon.canonical_values(detail.entity), (topic.id, detail)
+
+
+def test_featured_topics_exist(knowledge: Knowledge) -> None:
+    ids = {topic.id for topic in knowledge.topics}
+    assert set(knowledge.featured) <= ids
+
+
+def test_every_topic_has_training_examples(knowledge: Knowledge) -> None:
+    counts: dict[str, int] = {}
+    for _, intent in training_examples():
+        counts[intent] = counts.get(intent, 0) + 1
+    thin = {t.intent: counts.get(t.intent, 0) for t in knowledge.topics}
+    assert {i: n for i, n in thin.items() if n < MIN_TRAINING_EXAMPLES} == {}
+    faq_intents = {i for i in counts if i.startswith(FAQ_INTENT_PREFIX)}
+    assert faq_intents - set(thin) == set(), "training data for an intent with no topic"
+
+
+def test_heldout_set_is_not_in_the_training_data() -> None:
+    training = {normalise(text) for text, _ in training_examples()}
+    leaked = [text for text, _ in load_examples(HELDOUT_FILE) if normalise(text) in training]
+    assert leaked == []
+
+
+def test_heldout_set_is_large_enough() -> None:
+    intents = [intent for _, intent in load_examples(HELDOUT_FILE)]
+    assert sum(i.startswith(FAQ_INTENT_PREFIX) for i in intents) >= 150
+    assert intents.count("out_of_scope") >= 40
+    assert intents.count("emergency") >= 20

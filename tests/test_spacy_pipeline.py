@@ -1,0 +1,63 @@
+"""The project's spaCy pipeline: lay words, entities and safety spans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+
+def lemmas(nlp: Any, text: str) -> list[str]:
+    return [token.lemma_ for token in nlp(text.lower())]
+
+
+def entities(nlp: Any, text: str) -> list[tuple[str, str]]:
+    return [(ent.label_, ent.ent_id_) for ent in nlp(text.lower()).ents]
+
+
+def test_pipeline_is_built_from_the_lexicon(nlp: Any) -> None:
+    assert nlp.pipe_names == ["lemmatizer", "attribute_ruler", "entity_ruler", "span_ruler"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("backbone", "spine"),
+        ("tumor", "tumour"),
+        ("tumors", "tumour"),
+        ("metastasized", "metastasise"),
+        ("chemo", "chemotherapy"),
+        ("radiotherapy", "radiation"),
+        ("kidney", "renal"),
+        ("paralysed", "paraplegia"),
+        ("legs", "leg"),
+    ],
+)
+def test_lay_words_get_the_pages_lemma(nlp: Any, text: str, expected: str) -> None:
+    assert lemmas(nlp, text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("does kidney cancer spread to the spine", ("cancer_type", "renal cell carcinoma")),
+        ("what has Cowden syndrome got to do with it", ("syndrome", "cowden syndrome")),
+        ("is VHL linked", ("syndrome", "von hippel-lindau disease")),
+        ("Rubinstein-Taybi syndrome?", ("syndrome", "rubinstein-taybi syndrome")),
+        ("bowel cancer in the backbone", ("cancer_type", "gastrointestinal cancer")),
+        ("is numbness a symptom", ("symptom", "numbness")),
+        ("why a CT scan", ("test", "ct scan")),
+        ("needle biopsy", ("test", "needle biopsy")),
+        ("tumour in the lower back", ("spine_region", "lumbar spine")),
+    ],
+)
+def test_entities_get_canonical_ids(nlp: Any, text: str, expected: tuple[str, str]) -> None:
+    assert expected in entities(nlp, text)
+
+
+def test_red_flags_and_person_references_are_marked(nlp: Any) -> None:
+    doc = nlp("my dad can't walk and lost control of his bladder")
+    labels = [(span.label_, span.text) for span in doc.spans["safety"]]
+    assert ("PERSON_REF", "my") in labels
+    assert ("RED_FLAG", "ca n't walk") in labels or ("RED_FLAG", "can't walk") in labels
+    assert any(label == "RED_FLAG" and "bladder" in text for label, text in labels)
