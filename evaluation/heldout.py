@@ -12,6 +12,7 @@ fallback included, and are scored by what the user would get:
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,17 @@ class Prediction:
     @property
     def gets_factual_answer(self) -> bool:
         return self.predicted.startswith(FAQ_PREFIX)
+
+    def with_fallback(self, threshold: float, ambiguity: float) -> Prediction:
+        """What FallbackClassifier would have predicted with other thresholds."""
+        raw = [entry for entry in self.ranking if entry.get("name") != "nlu_fallback"]
+        if not raw:
+            return self
+        top = raw[0]
+        second = raw[1]["confidence"] if len(raw) > 1 else 0.0
+        unsure = top["confidence"] < threshold or top["confidence"] - second < ambiguity
+        predicted = "nlu_fallback" if unsure and top["name"] != "emergency" else top["name"]
+        return Prediction(self.text, self.expected, predicted, top["confidence"], self.ranking)
 
 
 @dataclass
@@ -99,6 +111,9 @@ class HeldoutScores:
         )
         return self._rate(sum(p.predicted == p.expected for p in group), len(group))
 
+    def with_fallback(self, threshold: float, ambiguity: float) -> HeldoutScores:
+        return HeldoutScores([p.with_fallback(threshold, ambiguity) for p in self.predictions])
+
     def errors(self) -> list[Prediction]:
         return [p for p in self.predictions if p.predicted != p.expected]
 
@@ -141,7 +156,9 @@ async def _predict(agent: Any, examples: list[tuple[str, str]]) -> HeldoutScores
 
 def evaluate(model_path: Path, heldout: Path = HELDOUT_FILE) -> HeldoutScores:
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
 
+    configure_structlog(logging.WARNING)  # one debug line per message otherwise
     agent = Agent.load(str(model_path))
     return asyncio.run(_predict(agent, load_examples(heldout)))
 

@@ -11,6 +11,9 @@ ACTIONS_PORT=5055  # must match action_endpoint in endpoints.yml
 RASA_PORT="${RASA_PORT:-5005}"
 CORS_ORIGINS="${CORS_ORIGINS:-http://localhost:8000}"
 MODEL="${MODEL:-models/spine.tar.gz}"
+# Rasa 3.6's dependencies print many deprecation warnings that say nothing to a user.
+export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}"
+export SQLALCHEMY_SILENCE_UBER_WARNING=1
 
 "$VENV_BIN/rasa" run actions --port "$ACTIONS_PORT" --actions actions >.rasa-actions.log 2>&1 &
 ACTIONS_PID=$!

@@ -77,3 +77,14 @@ def trained_model() -> Path:
     if not MODEL.exists():
         pytest.fail("trained model missing: run `make train` (make test trains it)")
     return MODEL
+
+
+RESULTS_DIR = PROJECT_ROOT / "results"
+HELDOUT_SUMMARY = RESULTS_DIR / "nlu_heldout.txt"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Show the held-out NLU figures in the test output (CI logs keep them)."""
+    if HELDOUT_SUMMARY.exists():
+        terminalreporter.section("held-out NLU evaluation")
+        terminalreporter.write_line(HELDOUT_SUMMARY.read_text(encoding="utf-8"))
