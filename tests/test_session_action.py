@@ -21,3 +21,9 @@ def test_notice_says_general_information_not_medical_advice(domain: dict) -> Non
     assert "general information" in notice["text"]
     assert "not medical advice" in notice["text"]
     assert "contact your clinician" in notice["text"]
+
+
+def test_greeting_repeats_that_it_is_not_medical_advice(domain: dict) -> None:
+    [greeting] = domain["responses"]["utter_greet"]
+    assert "general information" in greeting["text"]
+    assert "not medical advice" in greeting["text"]
