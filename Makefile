@@ -39,7 +39,10 @@ $(MODEL): $(SPACY_PIPELINE)/meta.json $(TRAINING_INPUTS)
 
 train: $(MODEL) ## Train the model (only when data, config or lexicon changed)
 
-run: shell ## Set up everything and chat in the terminal (rasa shell)
+MODE ?= shell
+
+run: $(MODEL) ## Set up everything, then chat in the terminal (MODE=serve: serve REST + socket.io)
+	scripts/run_assistant.sh $(MODE)
 
 shell: $(MODEL) ## Start the action server and open rasa shell
 	scripts/run_assistant.sh shell
@@ -66,8 +69,8 @@ test-stories: $(MODEL) ## rasa test core on the test stories in tests/stories
 test: lint typecheck $(MODEL) ## Set up everything and run every check and test
 	$(BIN)/pytest
 
-evaluate: $(MODEL) ## Score the model on the held-out NLU set
-	$(PYTHON) -m evaluation.heldout $(MODEL)
+evaluate: $(MODEL) ## Compare pipelines on the held-out set; writes reports/evaluation.md
+	$(PYTHON) -m evaluation.compare --cross-validation
 
 lock: $(STAMPS)/installed ## Re-compile requirements.lock from requirements.in
 	$(PYTHON) -m pip install --quiet uv==0.5.26
