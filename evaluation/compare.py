@@ -1,0 +1,333 @@
+"""`make evaluate`: the shipped pipeline against alternatives and a TF-IDF baseline.
+
+Everything is scored on the same held-out set (tests/nlu/heldout.yml, never trained
+on) with the same rules as the test suite (evaluation/heldout.py), and written to
+reports/evaluation.md with PNG plots. Alternatives are NLU-only models trained from
+variations of config.yml into build/eval/; the shipped model is models/spine.tar.gz.
+
+Usage: python -m evaluation.compare [--cross-validation]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import datetime as dt
+import json
+import logging
+import os
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from evaluation.heldout import (
+    FAQ_PREFIX,
+    HELDOUT_FILE,
+    PROJECT_ROOT,
+    HeldoutScores,
+    Prediction,
+    evaluate,
+    load_examples,
+)
+from evaluation.plots import (
+    plot_confidence_histogram,
+    plot_confusion_matrix,
+    plot_section_accuracy,
+    plot_variants,
+)
+from knowledge import load_knowledge
+
+BUILD_DIR = PROJECT_ROOT / "build" / "eval"
+REPORTS_DIR = PROJECT_ROOT / "reports"
+SHIPPED_MODEL = PROJECT_ROOT / "models" / "spine.tar.gz"
+THRESHOLDS = [round(0.2 + 0.05 * step, 2) for step in range(12)]  # 0.2 … 0.75
+SPACY_COMPONENTS = {"SpacyNLP", "SpacyTokenizer", "SpacyEntityExtractor", "EntitySynonymMapper"}
+EMERGENCY_DETECTOR = "extensions.emergency_detector.EmergencyDetector"
+
+
+@dataclass
+class Variant:
+    name: str
+    description: str
+    scores: HeldoutScores
+    train_seconds: float | None
+
+
+def shipped_config() -> dict[str, Any]:
+    return yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))
+
+
+def fallback_settings(config: dict[str, Any]) -> tuple[float, float]:
+    fallback = next(c for c in config["pipeline"] if c["name"] == "FallbackClassifier")
+    return float(fallback["threshold"]), float(fallback["ambiguity_threshold"])
+
+
+def with_logistic_regression(config: dict[str, Any]) -> dict[str, Any]:
+    variant = copy.deepcopy(config)
+    variant["pipeline"] = [
+        {"name": "LogisticRegressionClassifier", "random_state": 42}
+        if component["name"] == "DIETClassifier"
+        else component
+        for component in variant["pipeline"]
+    ]
+    return variant
+
+
+def without_spacy(config: dict[str, Any]) -> dict[str, Any]:
+    """No lemmas, lay synonyms, entities or red-flag detector: words and characters only."""
+    variant = copy.deepcopy(config)
+    kept = [
+        component
+        for component in variant["pipeline"]
+        if component["name"] not in SPACY_COMPONENTS | {EMERGENCY_DETECTOR}
+    ]
+    variant["pipeline"] = [{"name": "WhitespaceTokenizer"}, *kept]
+    return variant
+
+
+def train_variant(name: str, config: dict[str, Any]) -> tuple[Path, float]:
+    from rasa.model_training import train_nlu
+
+    BUILD_DIR.mkdir(parents=True, exist_ok=True)
+    config_path = BUILD_DIR / f"{name}.yml"
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    started = time.perf_counter()
+    model = train_nlu(
+        config=str(config_path),
+        nlu_data=str(PROJECT_ROOT / "data"),
+        output=str(BUILD_DIR / "models"),
+        fixed_model_name=name,
+        domain=str(PROJECT_ROOT / "domain.yml"),
+    )
+    if model is None:
+        raise RuntimeError(f"training {name} failed")
+    return Path(model), time.perf_counter() - started
+
+
+def tfidf_baseline() -> HeldoutScores:
+    """Nearest training example by TF-IDF cosine similarity: the plain baseline."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    training = [
+        pair
+        for path in sorted((PROJECT_ROOT / "data" / "nlu").glob("*.yml"))
+        for pair in load_examples(path)
+    ]
+    texts, labels = zip(*training, strict=True)
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
+    matrix = vectorizer.fit_transform(texts)
+    scores = HeldoutScores()
+    heldout = load_examples(HELDOUT_FILE)
+    similarities = cosine_similarity(vectorizer.transform([t for t, _ in heldout]), matrix)
+    for (text, expected), row in zip(heldout, similarities, strict=True):
+        best: dict[str, float] = {}
+        for index in row.argsort()[::-1]:
+            best.setdefault(labels[index], float(row[index]))
+            if len(best) == 10:
+                break
+        ranking: list[dict[str, Any]] = [
+            {"name": name, "confidence": conf} for name, conf in best.items()
+        ]
+        top = ranking[0]
+        scores.predictions.append(
+            Prediction(text, expected, str(top["name"]), float(top["confidence"]), ranking)
+        )
+    return scores
+
+
+def best_threshold(scores: HeldoutScores, ambiguity: float) -> tuple[float, HeldoutScores]:
+    """The threshold that maximises the worst of topic accuracy and out-of-scope caught."""
+
+    def worst(candidate: HeldoutScores) -> float:
+        return min(candidate.topic_accuracy, candidate.caught_rate("out_of_scope"))
+
+    options = [(t, scores.with_fallback(t, ambiguity)) for t in THRESHOLDS]
+    return max(options, key=lambda option: worst(option[1]))
+
+
+def cross_validation(folds: int) -> dict[str, float]:
+    out = BUILD_DIR / "cross_validation"
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "rasa"),
+            "test",
+            "nlu",
+            "--nlu",
+            "data/nlu",
+            "--config",
+            "config.yml",
+            "--cross-validation",
+            "--folds",
+            str(folds),
+            "--out",
+            str(out),
+        ],
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+    )
+    report = json.loads((out / "intent_report.json").read_text(encoding="utf-8"))
+    return {
+        "accuracy": float(report["accuracy"]),
+        "weighted f1": float(report["weighted avg"]["f1-score"]),
+        "macro f1": float(report["macro avg"]["f1-score"]),
+    }
+
+
+def machine() -> str:
+    import rasa
+
+    return (
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, Rasa {rasa.__version__}, "
+        f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC"
+    )
+
+
+def row(variant: Variant, threshold: float, ambiguity: float) -> str:
+    at = variant.scores.with_fallback(threshold, ambiguity)
+    seconds = f"{variant.train_seconds:.0f} s" if variant.train_seconds else "–"
+    return (
+        f"| {variant.name} | {threshold:.2f} | {at.topic_accuracy:.1%} | "
+        f"{at.did_you_mean_rate:.1%} | {at.caught_rate('out_of_scope'):.1%} | "
+        f"{at.caught_rate('personal_advice'):.1%} | {at.emergency_recall:.1%} | {seconds} |"
+    )
+
+
+def write_report(
+    variants: list[Variant], threshold: float, ambiguity: float, cv: dict[str, float] | None
+) -> Path:
+    header = (
+        "| variant | threshold | topic accuracy | did-you-mean | out-of-scope caught | "
+        "personal advice declined | emergency recall | NLU training |\n"
+        "| --- | --- | --- | --- | --- | --- | --- | --- |"
+    )
+    shipped_rows = "\n".join(row(v, threshold, ambiguity) for v in variants)
+    best_rows = "\n".join(
+        row(v, best_threshold(v.scores, ambiguity)[0], ambiguity) for v in variants
+    )
+    descriptions = "\n".join(f"- **{v.name}**: {v.description}" for v in variants)
+    cv_text = (
+        "\n".join(f"- {name}: {value:.1%}" for name, value in cv.items())
+        if cv
+        else "not run (pass --cross-validation)"
+    )
+    shipped = variants[0].scores
+    misses = "\n".join(
+        f"| {p.expected} | {p.predicted} | {p.confidence:.2f} | {p.text[:90]} |"
+        for p in shipped.errors()
+    )
+    report = f"""# Answer-quality evaluation
+
+Machine: {machine()}. Held-out set: `tests/nlu/heldout.yml`, {len(shipped.predictions)}
+messages, never trained on. Scored as users experience it (see `evaluation/heldout.py`):
+a topic counts only if exactly its answer is given; out-of-scope and personal-advice
+messages count as caught when no factual answer is given.
+
+## Variants
+
+{descriptions}
+
+### At the shipped fallback threshold ({threshold}, ambiguity {ambiguity})
+
+{header}
+{shipped_rows}
+
+### Each at its own best threshold (maximising the worse of topic accuracy and out-of-scope caught)
+
+{header}
+{best_rows}
+
+![variants](evaluation_variants.png)
+
+## Shipped pipeline in detail
+
+![accuracy per section](evaluation_sections.png)
+
+![confusion matrix](evaluation_confusion.png)
+
+![confidence histogram](evaluation_confidence.png)
+
+Messages the shipped pipeline gets wrong:
+
+| expected | got | confidence | message |
+| --- | --- | --- | --- |
+{misses}
+
+## Rasa NLU cross-validation on the training data
+
+{cv_text}
+
+Cross-validation scores the classifier on folds of its own training data, whose
+phrasing is more uniform than the held-out set's; it is reported for comparison only.
+"""
+    REPORTS_DIR.mkdir(exist_ok=True)
+    path = REPORTS_DIR / "evaluation.md"
+    path.write_text(report, encoding="utf-8")
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cross-validation", action="store_true")
+    parser.add_argument("--folds", type=int, default=3)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+
+    config = shipped_config()
+    threshold, ambiguity = fallback_settings(config)
+    variants = [
+        Variant(
+            "shipped",
+            "config.yml as trained by `make train`: project spaCy pipeline, DIET without "
+            "transformer layers, emergency detector, fallback",
+            evaluate(SHIPPED_MODEL),
+            None,
+        )
+    ]
+    alternatives = {
+        "logistic_regression": (
+            "the same pipeline with LogisticRegressionClassifier instead of DIET",
+            with_logistic_regression(config),
+        ),
+        "without_spacy": (
+            "WhitespaceTokenizer instead of the spaCy pipeline: no lemmas, lay synonyms, "
+            "entities or red-flag detector",
+            without_spacy(config),
+        ),
+    }
+    for name, (description, variant_config) in alternatives.items():
+        model, seconds = train_variant(name, variant_config)
+        variants.append(Variant(name, description, evaluate(model), seconds))
+    variants.append(
+        Variant(
+            "tfidf_nearest_neighbour",
+            "baseline: nearest training example by TF-IDF (char 2–4 grams) cosine similarity",
+            tfidf_baseline(),
+            None,
+        )
+    )
+
+    knowledge = load_knowledge()
+    shipped = variants[0].scores
+    plot_variants(variants, threshold, ambiguity, REPORTS_DIR / "evaluation_variants.png")
+    plot_section_accuracy(shipped, knowledge, REPORTS_DIR / "evaluation_sections.png")
+    plot_confusion_matrix(shipped, REPORTS_DIR / "evaluation_confusion.png")
+    plot_confidence_histogram(shipped, threshold, REPORTS_DIR / "evaluation_confidence.png")
+
+    cv = cross_validation(args.folds) if args.cross_validation else None
+    report = write_report(variants, threshold, ambiguity, cv)
+    print(f"wrote {report}")
+    print(shipped.summary())
+    faq = sum(p.expected.startswith(FAQ_PREFIX) for p in shipped.predictions)
+    print(f"({faq} answerable messages)")
+
+
+if __name__ == "__main__":
+    main()
