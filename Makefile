@@ -13,7 +13,7 @@ MODEL := models/spine.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data knowledge extensions -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install spacy train run shell serve actions test lint typecheck validate test-stories evaluate lock clean
+.PHONY: help install spacy train run shell serve actions test lint typecheck validate test-stories evaluate bench lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -71,6 +71,9 @@ test: lint typecheck $(MODEL) ## Set up everything and run every check and test
 
 evaluate: $(MODEL) ## Compare pipelines on the held-out set; writes reports/evaluation.md
 	$(PYTHON) -m evaluation.compare --cross-validation
+
+bench: $(MODEL) ## Latency, throughput, start-up, memory vs Rasa's default config; writes reports/benchmark.md
+	$(PYTHON) -m evaluation.benchmark
 
 lock: $(STAMPS)/installed ## Re-compile requirements.lock from requirements.in
 	$(PYTHON) -m pip install --quiet uv==0.5.26

@@ -7,11 +7,7 @@ store in a temporary folder, exactly as `make serve` runs, only on other ports.
 from __future__ import annotations
 
 import json
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,33 +16,10 @@ from typing import Any
 import pytest
 import requests
 
+from evaluation.servers import running_assistant
 from knowledge import load_knowledge
-from tests.conftest import PROJECT_ROOT
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
-
-RASA = Path(sys.executable).parent / "rasa"
-STARTUP_TIMEOUT_S = 240
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{url} exited early:\n{log.read_text()[-3000:]}")
-        try:
-            if requests.get(url, timeout=2).ok:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"{url} not up after {STARTUP_TIMEOUT_S}s:\n{log.read_text()[-3000:]}")
 
 
 @dataclass
@@ -66,52 +39,8 @@ class Assistant:
 
 @pytest.fixture(scope="module")
 def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    workdir = tmp_path_factory.mktemp("e2e")
-    actions_port, rasa_port = free_port(), free_port()
-    tracker_db = workdir / "tracker.db"
-    endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(
-        f"action_endpoint:\n  url: http://127.0.0.1:{actions_port}/webhook\n"
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker_db}\n",
-        encoding="utf-8",
-    )
-    commands = {
-        "actions": [str(RASA), "run", "actions", "--port", str(actions_port)],
-        "rasa": [
-            str(RASA),
-            "run",
-            "--model",
-            str(trained_model),
-            "--endpoints",
-            str(endpoints),
-            "--credentials",
-            "credentials.yml",
-            "--interface",
-            "127.0.0.1",
-            "--port",
-            str(rasa_port),
-        ],
-    }
-    processes = {}
-    try:
-        for name, command in commands.items():
-            log = workdir / f"{name}.log"
-            processes[name] = subprocess.Popen(
-                command, cwd=PROJECT_ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT
-            )
-        wait_until_up(
-            f"http://127.0.0.1:{actions_port}/health", processes["actions"], workdir / "actions.log"
-        )
-        wait_until_up(f"http://127.0.0.1:{rasa_port}/", processes["rasa"], workdir / "rasa.log")
-        yield Assistant(url=f"http://127.0.0.1:{rasa_port}", tracker_db=tracker_db)
-    finally:
-        for process in processes.values():
-            process.terminate()
-        for process in processes.values():
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    with running_assistant(trained_model, tmp_path_factory.mktemp("e2e")) as running:
+        yield Assistant(url=running.url, tracker_db=running.tracker_db)
 
 
 def texts(replies: list[dict[str, Any]]) -> list[str]:

@@ -1,0 +1,241 @@
+"""`make bench`: training time, start-up, memory, latency and throughput of the real
+servers, for the shipped config and, in the same run, for Rasa's default config
+(what `rasa init` trains) on the same data as the baseline.
+
+Each system is trained into build/bench/, served by the real action server and Rasa
+server (evaluation/servers.py), and driven over the REST webhook by a separate load
+process (evaluation/load.py). Writes reports/benchmark.md and reports/benchmark.png.
+
+Usage: python -m evaluation.benchmark
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from evaluation.compare import machine
+from evaluation.servers import PROJECT_ROOT, RASA, running_assistant
+
+BUILD_DIR = PROJECT_ROOT / "build" / "bench"
+REPORTS_DIR = PROJECT_ROOT / "reports"
+RASA_DEFAULT_CONFIG = (
+    Path(sys.executable).parent.parent
+    / "lib/python3.10/site-packages/rasa/engine/recipes/config_files/default_config.yml"
+)
+# (concurrent visitors, conversations each): 8 turns per conversation.
+SCENARIOS = [(1, 5), (10, 3), (50, 2)]
+WARM_UP = (1, 1)
+
+
+@dataclass
+class Scenario:
+    users: int
+    turns: int
+    errors: int
+    wall_seconds: float
+    latencies: list[float]
+
+    @property
+    def throughput(self) -> float:
+        return self.turns / self.wall_seconds
+
+    def percentile(self, q: int) -> float:
+        if len(self.latencies) < 2:
+            return self.latencies[0] if self.latencies else float("nan")
+        return statistics.quantiles(self.latencies, n=100)[q - 1] * 1000
+
+
+@dataclass
+class System:
+    name: str
+    description: str
+    train_seconds: float = 0.0
+    ready_seconds: float = 0.0
+    peak_memory_mb: float = 0.0
+    scenarios: list[Scenario] = field(default_factory=list)
+
+
+def baseline_config() -> dict[str, Any]:
+    """Rasa's default pipeline and policies, with this project's importers (the data)."""
+    config = yaml.safe_load(RASA_DEFAULT_CONFIG.read_text(encoding="utf-8"))
+    shipped = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))
+    config["importers"] = copy.deepcopy(shipped["importers"])
+    config["assistant_id"] = "baseline"
+    return config
+
+
+def train(name: str, config_path: Path) -> tuple[Path, float]:
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            str(RASA),
+            "train",
+            "--config",
+            str(config_path),
+            "--out",
+            str(BUILD_DIR),
+            "--fixed-model-name",
+            name,
+            "--force",
+        ],
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+    )
+    return BUILD_DIR / f"{name}.tar.gz", time.perf_counter() - started
+
+
+def drive(webhook: str, users: int, conversations: int) -> Scenario:
+    result = subprocess.run(
+        [sys.executable, "-m", "evaluation.load", webhook, str(users), str(conversations)],
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    data = json.loads(result.stdout)
+    latencies = [float(x) for x in data["latencies"]]
+    errors = len(data["errors"])
+    return Scenario(users, len(latencies) + errors, errors, float(data["wall_seconds"]), latencies)
+
+
+def measure(system: System, config_path: Path) -> System:
+    model, system.train_seconds = train(system.name, config_path)
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        running_assistant(model, Path(workdir)) as assistant,
+    ):
+        system.ready_seconds = assistant.ready_seconds
+        drive(assistant.webhook, *WARM_UP)
+        system.scenarios = [drive(assistant.webhook, *scenario) for scenario in SCENARIOS]
+        system.peak_memory_mb = assistant.peak_memory_mb()
+    return system
+
+
+def plot(systems: list[System], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (latency_axis, throughput_axis) = plt.subplots(1, 2, figsize=(11, 4))
+    labels = [f"{users} user{'s' if users > 1 else ''}" for users, _ in SCENARIOS]
+    width = 0.8 / len(systems)
+    for index, system in enumerate(systems):
+        positions = [x + index * width for x in range(len(SCENARIOS))]
+        latency_axis.bar(
+            positions, [s.percentile(50) for s in system.scenarios], width, label=system.name
+        )
+        throughput_axis.bar(
+            positions, [s.throughput for s in system.scenarios], width, label=system.name
+        )
+    for axis, title in (
+        (latency_axis, "p50 latency per turn (ms)"),
+        (throughput_axis, "turns per second"),
+    ):
+        axis.set_xticks([x + 0.4 - width / 2 for x in range(len(SCENARIOS))], labels)
+        axis.set_title(title)
+        axis.legend(fontsize=8)
+    latency_axis.set_yscale("log")
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def ratio(shipped: float, baseline: float) -> str:
+    return f"{shipped / baseline:.2f}×" if baseline else "–"
+
+
+def write_report(shipped: System, baseline: System) -> Path:
+    def line(label: str, pick: Any, unit: str, digits: int = 0) -> str:
+        a, b = pick(shipped), pick(baseline)
+        return f"| {label} | {a:.{digits}f} {unit} | {b:.{digits}f} {unit} | {ratio(a, b)} |"
+
+    rows = [
+        line("training (`rasa train --force`)", lambda s: s.train_seconds, "s"),
+        line("start to ready (both servers)", lambda s: s.ready_seconds, "s", 1),
+        line("peak memory of the Rasa process", lambda s: s.peak_memory_mb, "MB"),
+    ]
+    for index, (users, _) in enumerate(SCENARIOS):
+        rows += [
+            line(
+                f"{users} users: p50 per turn",
+                lambda s, i=index: s.scenarios[i].percentile(50),
+                "ms",
+                1,
+            ),
+            line(
+                f"{users} users: p95 per turn",
+                lambda s, i=index: s.scenarios[i].percentile(95),
+                "ms",
+                1,
+            ),
+            line(
+                f"{users} users: throughput",
+                lambda s, i=index: s.scenarios[i].throughput,
+                "turns/s",
+                1,
+            ),
+            line(f"{users} users: errors", lambda s, i=index: float(s.scenarios[i].errors), ""),
+        ]
+    one_user = shipped.scenarios[0]
+    report = f"""# Benchmark: latency, throughput, start-up, memory
+
+Machine: {machine()}. Both systems are trained on the same data, served by the real
+action server and Rasa server with a SQLite tracker store, and driven over the REST
+webhook by a separate load process (`evaluation/load.py`): each visitor holds chats of
+8 turns (greeting, questions, "source?", thanks). Scenarios (visitors × chats each):
+{", ".join(f"{u}×{c}" for u, c in SCENARIOS)}, after one warm-up chat.
+
+- **shipped**: {shipped.description}
+- **baseline**: {baseline.description}
+
+| measure | shipped | baseline | shipped / baseline |
+| --- | --- | --- | --- |
+{chr(10).join(rows)}
+
+Single visitor, shipped: p99 {one_user.percentile(99):.1f} ms over {one_user.turns} turns.
+
+![benchmark](benchmark.png)
+"""
+    REPORTS_DIR.mkdir(exist_ok=True)
+    path = REPORTS_DIR / "benchmark.md"
+    path.write_text(report, encoding="utf-8")
+    return path
+
+
+def main() -> None:
+    BUILD_DIR.mkdir(parents=True, exist_ok=True)
+    baseline_path = BUILD_DIR / "baseline_config.yml"
+    baseline_path.write_text(yaml.safe_dump(baseline_config(), sort_keys=False), encoding="utf-8")
+    shipped = measure(
+        System(
+            "shipped", "config.yml: project spaCy pipeline, DIET without transformer, RulePolicy"
+        ),
+        PROJECT_ROOT / "config.yml",
+    )
+    baseline = measure(
+        System(
+            "baseline",
+            "Rasa 3.6's default config (DIET with transformer, ResponseSelector, "
+            "Memoization, Rule, UnexpecTED and TED policies)",
+        ),
+        baseline_path,
+    )
+    plot([shipped, baseline], REPORTS_DIR / "benchmark.png")
+    print(f"wrote {write_report(shipped, baseline)}")
+
+
+if __name__ == "__main__":
+    main()
