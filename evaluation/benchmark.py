@@ -22,16 +22,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import rasa
 import yaml
 
 from evaluation.compare import machine
-from evaluation.servers import PROJECT_ROOT, RASA, running_assistant
+from evaluation.servers import RASA, running_assistant
+from knowledge.paths import PROJECT_ROOT
 
 BUILD_DIR = PROJECT_ROOT / "build" / "bench"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 RASA_DEFAULT_CONFIG = (
-    Path(sys.executable).parent.parent
-    / "lib/python3.10/site-packages/rasa/engine/recipes/config_files/default_config.yml"
+    Path(rasa.__file__).parent / "engine" / "recipes" / "config_files" / "default_config.yml"
 )
 # (concurrent visitors, conversations each): 8 turns per conversation.
 SCENARIOS = [(1, 5), (10, 3), (50, 2)]

@@ -18,7 +18,6 @@ import logging
 import os
 import platform
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +28,6 @@ import yaml
 from evaluation.heldout import (
     FAQ_PREFIX,
     HELDOUT_FILE,
-    PROJECT_ROOT,
     HeldoutScores,
     Prediction,
     evaluate,
@@ -41,7 +39,9 @@ from evaluation.plots import (
     plot_section_accuracy,
     plot_variants,
 )
+from evaluation.servers import RASA
 from knowledge import load_knowledge
+from knowledge.paths import PROJECT_ROOT
 
 BUILD_DIR = PROJECT_ROOT / "build" / "eval"
 REPORTS_DIR = PROJECT_ROOT / "reports"
@@ -188,7 +188,7 @@ def cross_validation(folds: int) -> dict[str, float]:
 def run_cross_validation(folds: int, out: Path) -> None:
     subprocess.run(
         [
-            str(Path(sys.executable).parent / "rasa"),
+            str(RASA),
             "test",
             "nlu",
             "--nlu",

@@ -20,7 +20,8 @@ from typing import Any
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from knowledge.paths import PROJECT_ROOT
+
 HELDOUT_FILE = PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
 FAQ_PREFIX = "faq_"
 

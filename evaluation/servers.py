@@ -16,7 +16,8 @@ from pathlib import Path
 
 import requests
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from knowledge.paths import PROJECT_ROOT
+
 RASA = Path(sys.executable).parent / "rasa"
 STARTUP_TIMEOUT_S = 300
 

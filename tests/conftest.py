@@ -11,8 +11,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge import Knowledge, Lexicon, load_knowledge, load_lexicon
+from knowledge.paths import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SPACY_PIPELINE = PROJECT_ROOT / "build" / "spacy" / "en_spine_assistant"
 MODEL = PROJECT_ROOT / "models" / "spine.tar.gz"
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
-from pathlib import Path
 
+from evaluation.servers import RASA
 from tests.conftest import PROJECT_ROOT
 
-RASA = Path(sys.executable).parent / "rasa"
 ACTIONS_DIR = PROJECT_ROOT / "actions"
 
 

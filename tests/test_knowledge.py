@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from evaluation.heldout import HELDOUT_FILE, load_examples
 from knowledge import Knowledge, Lexicon
+from knowledge.paths import PROJECT_ROOT
 from knowledge.topics import FAQ_INTENT_PREFIX
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 NLU_DIR = PROJECT_ROOT / "data" / "nlu"
 MIN_TRAINING_EXAMPLES = 20
 

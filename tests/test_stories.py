@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from evaluation.servers import RASA
 from tests.conftest import PROJECT_ROOT, RESULTS_DIR
-
-RASA = Path(sys.executable).parent / "rasa"
 
 pytestmark = pytest.mark.model
 
