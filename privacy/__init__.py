@@ -1,0 +1,1 @@
+"""Deleting stored conversations: on a visitor's request and after the retention period."""
