@@ -122,14 +122,31 @@ class LimitedRestInput(RestInput):
         return webhook
 
 
+class CustomJsonSocketIOOutput(SocketIOOutput):
+    """Rasa 3.6 emits custom JSON as keyword arguments of `emit`, so the citation payload
+    (`{"citation": ...}`) raises TypeError; here it goes out as `{"custom": ...}`, the
+    REST channel's shape."""
+
+    async def send_custom_json(
+        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
+    ) -> None:
+        await self._send_message(recipient_id, {"custom": json_message})
+
+
 class LimitedSocketIOInput(SocketIOInput):
     """The website widget's socket.io channel with the same input limits.
 
     Replaces two of Rasa's event handlers: `session_request` hands out a fresh random
     session id unless the widget brings back one that looks like one we gave out
-    (so a visitor cannot pick "default" or a guessable id and join that room), and the
+    (so a visitor cannot pick "default" or a guessable id and join that room; it also
+    awaits `enter_room`, which Rasa 3.6 forgets with python-socketio 5.12), and the
     user message event checks the data before it reaches the assistant.
     """
+
+    output_class: type[SocketIOOutput] = CustomJsonSocketIOOutput
+
+    def get_output_channel(self) -> SocketIOOutput | None:
+        return self.output_class(self.sio, self.bot_message_evt) if self.sio else None
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         socketio_webhook = super().blueprint(on_new_message)
@@ -146,7 +163,7 @@ class LimitedSocketIOInput(SocketIOInput):
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: str, data: Any) -> None:
-            output = SocketIOOutput(sio, self.bot_message_evt)
+            output = self.output_class(sio, self.bot_message_evt)
             if not isinstance(data, dict):
                 await output.send_text_message(sid, UNREADABLE_REPLY)
                 return

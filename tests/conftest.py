@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from evaluation.servers import RunningAssistant, running_assistant
 from knowledge import Knowledge, Lexicon, load_knowledge, load_lexicon
 from knowledge.paths import PROJECT_ROOT
 
@@ -88,3 +90,28 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if HELDOUT_SUMMARY.exists():
         terminalreporter.section("held-out NLU evaluation")
         terminalreporter.write_line(HELDOUT_SUMMARY.read_text(encoding="utf-8"))
+
+
+ALLOWED_ORIGIN = "https://clinic.example"
+
+
+@pytest.fixture(scope="session")
+def api_token() -> str:
+    """A fresh token per test run, as RASA_API_TOKEN would be in production."""
+    import secrets
+
+    return secrets.token_hex(16)
+
+
+@pytest.fixture(scope="session")
+def hardened_assistant(
+    trained_model: Path, tmp_path_factory: pytest.TempPathFactory, api_token: str
+) -> Iterator[RunningAssistant]:
+    """The real servers as deployed: HTTP API behind a token, one allowed web origin."""
+    with running_assistant(
+        trained_model,
+        tmp_path_factory.mktemp("hardened"),
+        api_token=api_token,
+        extra_env={"CORS_ORIGINS": ALLOWED_ORIGIN},
+    ) as running:
+        yield running

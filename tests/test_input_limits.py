@@ -223,9 +223,7 @@ def test_button_payloads_pass_unchanged() -> None:
 
 
 def test_client_metadata_and_input_channel_are_not_passed_on() -> None:
-    body = as_body(
-        {"sender": "a", "message": "hi", "metadata": {"x": 1}, "input_channel": "admin"}
-    )
+    body = as_body({"sender": "a", "message": "hi", "metadata": {"x": 1}, "input_channel": "admin"})
     _, _, assistant = post(body)
 
     [received] = assistant.received
