@@ -1,0 +1,34 @@
+"""Load without loss: 50 concurrent conversations × 20 turns against one server, zero
+errors, and afterwards every stored conversation (fetched through the HTTP API) holds
+exactly its own turns, in order: none lost, none duplicated, none from another visitor.
+(Speed is measured by `make bench`, not here.)"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from evaluation.servers import RunningAssistant
+from tests.conversation_load import Conversation, bot_texts, chat, stored_events, user_texts
+
+pytestmark = [pytest.mark.model, pytest.mark.e2e]
+
+VISITORS = 50
+TURNS = 20
+
+
+async def test_concurrent_conversations_are_stored_whole_and_apart(
+    hardened_assistant: RunningAssistant, api_token: str
+) -> None:
+    run = uuid.uuid4().hex[:6]
+    conversations = [Conversation(sender=f"load-{run}-{n}") for n in range(VISITORS)]
+
+    await chat(hardened_assistant.webhook, conversations, TURNS)
+
+    assert [c.errors for c in conversations if c.errors] == []
+    for conversation in conversations:
+        events = await stored_events(hardened_assistant.url, api_token, conversation.sender)
+        assert user_texts(events) == conversation.sent, conversation.sender
+        assert bot_texts(events) == conversation.bot_texts, conversation.sender
+    assert sum(len(c.answered) for c in conversations) == VISITORS * TURNS
