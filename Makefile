@@ -13,7 +13,7 @@ MODEL := models/spine.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data knowledge extensions -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install spacy train run shell serve actions test lint typecheck validate test-stories evaluate bench lock clean
+.PHONY: help install spacy train run shell serve actions test lint typecheck validate test-stories evaluate bench lock clean audit forget purge-old
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -50,8 +50,8 @@ shell: $(MODEL) ## Start the action server and open rasa shell
 serve: $(MODEL) ## Start the action server and serve REST + socket.io on port 5005
 	scripts/run_assistant.sh serve
 
-actions: $(STAMPS)/installed ## Run only the action server (port 5055)
-	$(RASA) run actions --actions actions
+actions: $(STAMPS)/installed ## Run only the action server (port 5055, loopback only)
+	$(PYTHON) -m serving.action_server
 
 lint: $(STAMPS)/installed ## ruff lint and format check
 	$(BIN)/ruff check .
@@ -67,6 +67,7 @@ test-stories: $(MODEL) ## rasa test core on the test stories in tests/stories
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core
 
 test: lint typecheck $(MODEL) ## Set up everything and run every check and test
+	AUDIT_OFFLINE_OK=1 $(MAKE) --no-print-directory audit
 	$(BIN)/pytest
 
 evaluate: $(MODEL) ## Compare pipelines on the held-out set; writes reports/evaluation.md
@@ -78,6 +79,24 @@ bench: $(MODEL) ## Latency, throughput, start-up, memory vs Rasa's default confi
 lock: $(STAMPS)/installed ## Re-compile requirements.lock from requirements.in
 	$(PYTHON) -m pip install --quiet uv==0.5.26
 	$(BIN)/uv pip compile requirements.in --python-version 3.10 --exclude-newer 2025-02-01 --generate-hashes -o requirements.lock
+	$(BIN)/uv pip compile requirements-audit.in --python-version 3.10 --exclude-newer 2025-02-01 --generate-hashes -o requirements-audit.lock
+
+# pip-audit lives in its own venv: it needs packaging>=21, Rasa 3.6 pins packaging<21.
+$(STAMPS)/audit-installed: requirements-audit.lock scripts/python310.sh
+	@mkdir -p $(STAMPS)
+	"$$(scripts/python310.sh)" -m venv --clear .venv-audit
+	.venv-audit/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-audit.lock
+	@touch $@
+
+audit: $(STAMPS)/audit-installed ## pip-audit of requirements.lock; fails on findings not accepted in SECURITY.md
+	scripts/audit_dependencies.sh
+
+forget: $(STAMPS)/installed ## Delete one visitor's conversation: make forget SENDER=<conversation id>
+	@[ -n "$(SENDER)" ] || { echo "usage: make forget SENDER=<conversation id>" >&2; exit 2; }
+	$(PYTHON) -m privacy forget "$(SENDER)"
+
+purge-old: $(STAMPS)/installed ## Delete conversations idle for more than RETENTION_DAYS (default 30)
+	$(PYTHON) -m privacy purge
 
 clean: ## Remove the venv, builds, models and results
-	rm -rf $(VENV) $(STAMPS) build results models/*.tar.gz .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-audit $(STAMPS) build results models/*.tar.gz .pytest_cache .mypy_cache .ruff_cache
