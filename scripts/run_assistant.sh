@@ -7,6 +7,7 @@
 # Conversations idle for more than RETENTION_DAYS (default 30) are deleted at start.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+umask 077  # the conversation store and logs it creates are readable by this user only
 
 MODE="${1:-shell}"
 VENV_BIN=".venv/bin"
