@@ -154,7 +154,7 @@ class LimitedSocketIOInput(SocketIOInput):
         assert sio is not None, "SocketIOInput.blueprint creates the server"
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: str, data: Any) -> None:
+        async def session_request(sid: str, data: Any = None) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
             session_id = requested if is_issued_session_id(requested) else uuid.uuid4().hex
             if self.session_persistence:
@@ -162,7 +162,7 @@ class LimitedSocketIOInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: str, data: Any) -> None:
+        async def handle_message(sid: str, data: Any = None) -> None:
             output = self.output_class(sio, self.bot_message_evt)
             if not isinstance(data, dict):
                 await output.send_text_message(sid, UNREADABLE_REPLY)

@@ -176,6 +176,9 @@ async def test_socketio_bad_input_gets_polite_replies(hardened_assistant: Runnin
         await visitor.client.emit("user_uttered", "not an object")
         await visitor.until(text_is(UNREADABLE_REPLY))
 
+        await visitor.client.emit("user_uttered")
+        await visitor.until(text_is(UNREADABLE_REPLY))
+
         await visitor.client.emit("user_uttered", {"message": 42, "session_id": session_id})
         [unreadable] = await visitor.until(lambda reply: "must be a string" in reply["text"])
 
