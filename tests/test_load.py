@@ -5,6 +5,8 @@ exactly its own turns, in order: none lost, none duplicated, none from another v
 
 from __future__ import annotations
 
+import http.client
+import time
 import uuid
 
 import pytest
@@ -32,3 +34,23 @@ async def test_concurrent_conversations_are_stored_whole_and_apart(
         assert user_texts(events) == conversation.sent, conversation.sender
         assert bot_texts(events) == conversation.bot_texts, conversation.sender
     assert sum(len(c.answered) for c in conversations) == VISITORS * TURNS
+
+
+AIOHTTP_POOL_KEEP_ALIVE_S = 15  # how long Rasa's action client reuses an idle connection
+
+
+def test_the_action_server_outlives_rasas_idle_connections(
+    hardened_assistant: RunningAssistant,
+) -> None:
+    """Rasa reuses an idle connection to the action server for up to 15 s; an action
+    server that closes it sooner (Sanic's default: 5 s) races with the next action call
+    and the visitor's turn loses its reply under load."""
+    connection = http.client.HTTPConnection("127.0.0.1", hardened_assistant.actions_port)
+    connection.request("GET", "/health")
+    assert connection.getresponse().read()
+
+    time.sleep(AIOHTTP_POOL_KEEP_ALIVE_S / 2)  # idle, as between two visitors' turns
+    connection.request("GET", "/health")
+
+    assert connection.getresponse().status == 200, "the idle connection is still open"
+    connection.close()
