@@ -14,8 +14,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.domain import Domain
+from rasa.core.tracker_store import AwaitableTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.utils.endpoints import read_endpoint_config
 from sqlalchemy import func
 
@@ -30,14 +29,19 @@ class UnsupportedTrackerStore(RuntimeError):
 
 
 def open_tracker_store(endpoints: Path) -> SQLTrackerStore:
-    """The SQL tracker store as the Rasa server opens it from `endpoints`."""
+    """The tracker store as the Rasa server opens it from `endpoints`: Rasa's SQL
+    store (`type: SQL`) or a subclass named by module path."""
     config = read_endpoint_config(str(endpoints), "tracker_store")
-    if config is None or (config.type or "").lower() != "sql":
+    store = TrackerStore.create(config) if config is not None else None
+    if isinstance(store, AwaitableTrackerStore):
+        store = store._tracker_store
+    if not isinstance(store, SQLTrackerStore):
         raise UnsupportedTrackerStore(
-            f"{endpoints}: tracker_store must be `type: SQL` (conversations would not be "
-            "kept, or kept where these commands cannot delete them)."
+            f"{endpoints}: tracker_store must be `type: SQL` or a subclass of Rasa's "
+            "SQLTrackerStore (conversations would not be kept, or kept where these "
+            "commands cannot delete them)."
         )
-    return SQLTrackerStore(domain=Domain.empty(), host=config.url, **config.kwargs)
+    return store
 
 
 def forget_conversation(store: SQLTrackerStore, sender_id: str) -> int:
