@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 import yaml
+from rasa.shared.core.domain import Domain
+from rasa.shared.importers.importer import TrainingDataImporter
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -60,6 +62,22 @@ def lexicon() -> Lexicon:
 @pytest.fixture(scope="session")
 def domain() -> dict[str, Any]:
     return yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def project_importer() -> TrainingDataImporter:
+    """The importers exactly as config.yml combines them for rasa train and validate."""
+    return TrainingDataImporter.load_from_config(
+        str(PROJECT_ROOT / "config.yml"),
+        str(PROJECT_ROOT / "domain.yml"),
+        [str(PROJECT_ROOT / "data")],
+    )
+
+
+@pytest.fixture(scope="session")
+def project_domain(project_importer: TrainingDataImporter) -> Domain:
+    """The domain the model is trained with: domain.yml plus the generated knowledge."""
+    return project_importer.get_domain()
 
 
 @pytest.fixture(scope="session")
