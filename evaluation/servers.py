@@ -20,6 +20,7 @@ from knowledge.paths import PROJECT_ROOT
 
 RASA = Path(sys.executable).parent / "rasa"
 STARTUP_TIMEOUT_S = 300
+TRACKER_STORE = "storage.sqlite_tracker_store.SQLiteTrackerStore"  # as in endpoints.yml
 
 
 @dataclass
@@ -67,7 +68,7 @@ def running_assistant(model: Path, workdir: Path) -> Iterator[RunningAssistant]:
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
         f"action_endpoint:\n  url: http://127.0.0.1:{actions_port}/webhook\n"
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker_db}\n",
+        f"tracker_store:\n  type: {TRACKER_STORE}\n  db: {tracker_db}\n",
         encoding="utf-8",
     )
     commands = {
