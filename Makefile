@@ -72,8 +72,8 @@ test: lint typecheck $(MODEL) ## Set up everything and run every check and test
 evaluate: $(MODEL) ## Compare pipelines on the held-out set; writes reports/evaluation.md
 	$(PYTHON) -m evaluation.compare --cross-validation
 
-bench: $(MODEL) ## Latency, throughput, start-up, memory vs Rasa's default config; writes reports/benchmark.md
-	$(PYTHON) -m evaluation.benchmark
+bench: $(MODEL) ## Latency, throughput, start-up, memory vs Rasa's default config (REUSE_BASELINE=1: skip its 30-min training if data unchanged)
+	$(PYTHON) -m evaluation.benchmark $(if $(REUSE_BASELINE),--reuse-baseline)
 
 lock: $(STAMPS)/installed ## Re-compile requirements.lock from requirements.in
 	$(PYTHON) -m pip install --quiet uv==0.5.26
