@@ -1,11 +1,13 @@
 """Rasa's SQL tracker store, tuned for the embedded SQLite set-up.
 
-By default SQLite flushes the whole file to disk on every commit, and Rasa commits
-once per turn inside its single event loop, so every visitor waits for the disk. In
-write-ahead-log mode with `synchronous=NORMAL`, a commit is an append to the log:
-still safe if the process is killed (the log is replayed on the next open), only the
-last turns may be lost if the whole machine loses power. `busy_timeout` lets the
-privacy commands write while the server runs.
+Rasa's store opens a new SQLite connection for every read and write (SQLAlchemy 1.4's
+default for SQLite files), and by default SQLite flushes the file to disk on every
+commit; Rasa does this inside its single event loop, so every visitor waits for the
+disk. Here one connection is kept open (Rasa's server runs in one thread) in
+write-ahead-log mode with `synchronous=NORMAL`: a commit is an append to the log,
+still safe if the process is killed (the log is replayed on the next open); only the
+last turns may be lost if the whole machine loses power. `busy_timeout` lets other
+processes (e.g. a privacy command) write while the server runs.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ def _tune_connection(connection: Any, _record: Any) -> None:
 class SQLiteTrackerStore(SQLTrackerStore):
     """`type: storage.sqlite_tracker_store.SQLiteTrackerStore` with `db: <file>`."""
 
+    engine: sqlalchemy.engine.Engine
+
     def __init__(
         self,
         domain: Domain | None = None,
@@ -42,6 +46,8 @@ class SQLiteTrackerStore(SQLTrackerStore):
         super().__init__(
             domain=domain, dialect="sqlite", db=db, event_broker=event_broker, **kwargs
         )
-        sqlalchemy.event.listen(self.engine, "connect", _tune_connection)
-        # Connections opened while creating the tables predate the listener.
+        url = self.engine.url
         self.engine.dispose()
+        self.engine = sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.SingletonThreadPool)
+        sqlalchemy.event.listen(self.engine, "connect", _tune_connection)
+        self.sessionmaker = sqlalchemy.orm.sessionmaker(bind=self.engine)

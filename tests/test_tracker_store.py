@@ -54,3 +54,13 @@ async def test_the_file_is_in_write_ahead_log_mode(tmp_path: Path) -> None:
     with sqlite3.connect(db) as connection:
         [(mode,)] = connection.execute("PRAGMA journal_mode").fetchall()
     assert mode == "wal"
+
+
+async def test_the_connection_stays_open_between_turns(tmp_path: Path) -> None:
+    """Closing the last connection checkpoints the log to disk: that must not happen
+    after every turn, so the log file is still there after a save."""
+    db = tmp_path / "rasa.db"
+    store = store_from_endpoints(db)
+    await store.save(DialogueStateTracker.from_events("visitor-3", [ActionExecuted("greet")]))
+
+    assert (tmp_path / "rasa.db-wal").exists()
