@@ -13,7 +13,7 @@ MODEL := models/spine.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data knowledge extensions -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install spacy train run shell serve actions test lint typecheck validate test-stories evaluate bench lock clean
+.PHONY: help install spacy train run shell serve actions test lint typecheck validate test-stories evaluate bench profile lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -74,6 +74,9 @@ evaluate: $(MODEL) ## Compare pipelines on the held-out set; writes reports/eval
 
 bench: $(MODEL) ## Latency, throughput, start-up, memory vs Rasa's default config (REUSE_BASELINE=1: skip its 30-min training if data unchanged)
 	$(PYTHON) -m evaluation.benchmark $(if $(REUSE_BASELINE),--reuse-baseline)
+
+profile: $(MODEL) ## Where a turn's time goes (py-spy on the real servers); writes reports/profile.md
+	$(PYTHON) -m evaluation.profile
 
 lock: $(STAMPS)/installed ## Re-compile requirements.lock from requirements.in
 	$(PYTHON) -m pip install --quiet uv==0.5.26
