@@ -18,8 +18,6 @@ measured in this run.
 from __future__ import annotations
 
 import copy
-import json
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,6 +30,8 @@ import rasa
 import yaml
 
 from evaluation.compare import is_current, machine
+from evaluation.load import Scenario, drive
+from evaluation.profile import Profile, sample_turns
 from evaluation.servers import RASA, running_assistant
 from knowledge.paths import PROJECT_ROOT
 
@@ -41,26 +41,9 @@ RASA_DEFAULT_CONFIG = (
     Path(rasa.__file__).parent / "engine" / "recipes" / "config_files" / "default_config.yml"
 )
 # (concurrent visitors, conversations each): 8 turns per conversation.
-SCENARIOS = [(1, 5), (10, 3), (50, 2)]
+SCENARIOS = [(1, 10), (10, 3), (50, 2)]
 WARM_UP = (1, 1)
-
-
-@dataclass
-class Scenario:
-    users: int
-    turns: int
-    errors: int
-    wall_seconds: float
-    latencies: list[float]
-
-    @property
-    def throughput(self) -> float:
-        return self.turns / self.wall_seconds
-
-    def percentile(self, q: int) -> float:
-        if len(self.latencies) < 2:
-            return self.latencies[0] if self.latencies else float("nan")
-        return statistics.quantiles(self.latencies, n=100)[q - 1] * 1000
+PROFILE_CHATS = 10
 
 
 @dataclass
@@ -72,6 +55,7 @@ class System:
     ready_seconds: float = 0.0
     peak_memory_mb: float = 0.0
     scenarios: list[Scenario] = field(default_factory=list)
+    profile: Profile | None = None
 
 
 def baseline_config() -> dict[str, Any]:
@@ -115,21 +99,9 @@ def train(name: str, config_path: Path) -> tuple[Path, float]:
     return BUILD_DIR / f"{name}.tar.gz", seconds
 
 
-def drive(webhook: str, users: int, conversations: int) -> Scenario:
-    result = subprocess.run(
-        [sys.executable, "-m", "evaluation.load", webhook, str(users), str(conversations)],
-        cwd=PROJECT_ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    data = json.loads(result.stdout)
-    latencies = [float(x) for x in data["latencies"]]
-    errors = len(data["errors"])
-    return Scenario(users, len(latencies) + errors, errors, float(data["wall_seconds"]), latencies)
-
-
-def measure(system: System, config_path: Path, reuse: bool = False) -> System:
+def measure(
+    system: System, config_path: Path, reuse: bool = False, profiled: bool = False
+) -> System:
     earlier = reusable_model(system.name) if reuse else None
     if earlier:
         model, system.train_seconds, system.trained_earlier = earlier
@@ -143,6 +115,8 @@ def measure(system: System, config_path: Path, reuse: bool = False) -> System:
         drive(assistant.webhook, *WARM_UP)
         system.scenarios = [drive(assistant.webhook, *scenario) for scenario in SCENARIOS]
         system.peak_memory_mb = assistant.peak_memory_mb()
+        if profiled:
+            system.profile = sample_turns(assistant, PROFILE_CHATS)
     return system
 
 
@@ -188,6 +162,53 @@ def reused_note(*systems: System) -> str:
         if s.trained_earlier
     ]
     return "\n".join(notes)
+
+
+def targets_table(shipped: System, baseline: System) -> str:
+    """The speed targets of the project (issue 4), met or not in this run."""
+    one_user, many = shipped.scenarios[0], shipped.scenarios[-1]
+    speed_up = many.throughput / baseline.scenarios[-1].throughput
+    targets = [
+        (
+            "1 visitor: p50 per turn ≤ 25 ms",
+            f"{one_user.percentile(50):.1f} ms",
+            one_user.percentile(50) <= 25,
+        ),
+        (
+            f"{many.users} visitors: ≥ 4× the baseline's throughput, no errors",
+            f"{speed_up:.2f}×, {many.errors} errors",
+            speed_up >= 4 and many.errors == 0,
+        ),
+        ("ready ≤ 20 s after start", f"{shipped.ready_seconds:.1f} s", shipped.ready_seconds <= 20),
+        ("training ≤ 2 min", f"{shipped.train_seconds:.0f} s", shipped.train_seconds <= 120),
+        (
+            "peak memory of the Rasa process ≤ 1.5 GB",
+            f"{shipped.peak_memory_mb:.0f} MB",
+            shipped.peak_memory_mb <= 1536,
+        ),
+    ]
+    rows = [
+        f"| {name} | {value} | {'met' if met else '**missed**'} |" for name, value, met in targets
+    ]
+    return "| target | shipped | |\n| --- | --- | --- |\n" + "\n".join(rows)
+
+
+def profile_section(shipped: System) -> str:
+    if shipped.profile is None:
+        return ""
+    busy = shipped.profile.busy_ms_per_turn
+    return f"""
+## Where a turn's time goes (shipped)
+
+py-spy sampled the shipped Rasa process while one visitor held {PROFILE_CHATS} chats
+(`make profile` writes the full profile to [profile.md](profile.md)). The server works
+**{busy:.1f} ms per turn**. Rasa's server handles all conversations on one event loop,
+so one process can serve at most about 1000 / {busy:.1f} ≈ {1000 / busy:.0f} turns per
+second whatever the number of visitors; more throughput needs more processes (the
+scaled set-up).
+
+{shipped.profile.stage_table()}
+"""
 
 
 def write_report(shipped: System, baseline: System) -> Path:
@@ -241,7 +262,11 @@ webhook by a separate load process (`evaluation/load.py`): each visitor holds ch
 Single visitor, shipped: p99 {one_user.percentile(99):.1f} ms over {one_user.turns} turns.
 {reused_note(shipped, baseline)}
 ![benchmark](benchmark.png)
-"""
+
+## Targets
+
+{targets_table(shipped, baseline)}
+{profile_section(shipped)}"""
     REPORTS_DIR.mkdir(exist_ok=True)
     path = REPORTS_DIR / "benchmark.md"
     path.write_text(report, encoding="utf-8")
@@ -257,6 +282,7 @@ def main() -> None:
             "shipped", "config.yml: project spaCy pipeline, DIET without transformer, RulePolicy"
         ),
         PROJECT_ROOT / "config.yml",
+        profiled=True,
     )
     baseline = measure(
         System(

@@ -14,12 +14,12 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
-from evaluation.benchmark import drive
 from evaluation.compare import machine
-from evaluation.load import CONVERSATION
-from evaluation.servers import running_assistant
+from evaluation.load import CONVERSATION, drive
+from evaluation.servers import RunningAssistant, running_assistant
 from knowledge.paths import PROJECT_ROOT
 
 MODEL = PROJECT_ROOT / "models" / "spine.tar.gz"
@@ -83,20 +83,13 @@ def summarize(raw: Path) -> tuple[Counter[str], Counter[str]]:
     return stages, packages
 
 
-def ms_per_turn(samples: int, turns: int) -> float:
-    return samples / SAMPLES_PER_SECOND / turns * 1000
-
-
-def write_report(stages: Counter[str], packages: Counter[str], turns: int) -> None:
-    busy = sum(stages.values())
-    stage_rows = "\n".join(
-        f"| {stage} | {ms_per_turn(stages[stage], turns):.1f} ms | {stages[stage] / busy:.0%} |"
-        for stage, _ in STAGES
-    )
+def write_report(profile: Profile) -> None:
+    busy = sum(profile.stages.values())
     package_rows = "\n".join(
-        f"| {name} | {ms_per_turn(count, turns):.1f} ms | {count / busy:.0%} |"
-        for name, count in packages.most_common(12)
+        f"| {name} | {profile.ms_per_turn(count):.1f} ms | {count / busy:.0%} |"
+        for name, count in profile.packages.most_common(12)
     )
+    turns = profile.turns
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text(
         f"""# Profile of a turn (`make profile`)
@@ -104,15 +97,13 @@ def write_report(stages: Counter[str], packages: Counter[str], turns: int) -> No
 Machine: {machine()}. py-spy sampled the Rasa process {SAMPLES_PER_SECOND} times a
 second while one visitor held {turns // len(CONVERSATION)} chats of {len(CONVERSATION)}
 turns ({turns} turns: greeting, questions, "source?", thanks) over the REST webhook.
-Busy time of the Rasa process per turn: **{ms_per_turn(busy, turns):.1f} ms** (the
+Busy time of the Rasa process per turn: **{profile.busy_ms_per_turn:.1f} ms** (the
 rest of a turn's latency is the client and loopback; on a busy machine, time spent
 waiting for a free core counts as busy).
 
 ## By stage
 
-| stage | CPU per turn | share |
-| --- | --- | --- |
-{stage_rows}
+{profile.stage_table()}
 
 ## By the package whose code was running
 
@@ -124,6 +115,58 @@ waiting for a free core counts as busy).
     )
 
 
+@dataclass
+class Profile:
+    stages: Counter[str]
+    packages: Counter[str]
+    turns: int
+
+    def ms_per_turn(self, samples: int) -> float:
+        return samples / SAMPLES_PER_SECOND / self.turns * 1000
+
+    @property
+    def busy_ms_per_turn(self) -> float:
+        return self.ms_per_turn(sum(self.stages.values()))
+
+    def stage_table(self) -> str:
+        busy = sum(self.stages.values())
+        rows = [
+            f"| {stage} | {self.ms_per_turn(self.stages[stage]):.1f} ms "
+            f"| {self.stages[stage] / busy:.0%} |"
+            for stage, _ in STAGES
+        ]
+        return "| stage | CPU per turn | share |\n| --- | --- | --- |\n" + "\n".join(rows)
+
+
+def sample_turns(server: RunningAssistant, chats: int) -> Profile:
+    """py-spy on the Rasa process while one visitor holds `chats` chats."""
+    raw = server.tracker_db.parent / "profile.txt"
+    sampler = subprocess.Popen(
+        [
+            str(PY_SPY),
+            "record",
+            "--pid",
+            str(server.rasa_pid),
+            "--rate",
+            str(SAMPLES_PER_SECOND),
+            "--format",
+            "raw",
+            "--output",
+            str(raw),
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    scenario = drive(server.webhook, 1, chats)
+    sampler.send_signal(2)  # SIGINT: py-spy writes its samples and exits
+    _, errors = sampler.communicate(timeout=60)
+    if not raw.exists():
+        raise RuntimeError(f"py-spy wrote nothing: {errors.decode()[-2000:]}")
+    stages, packages = summarize(raw)
+    return Profile(stages, packages, scenario.turns)
+
+
 def main() -> None:
     chats = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     with (
@@ -131,31 +174,8 @@ def main() -> None:
         running_assistant(MODEL, Path(workdir)) as server,
     ):
         drive(server.webhook, 1, 2)  # warm-up: first calls build TensorFlow graphs
-        raw = Path(workdir) / "profile.txt"
-        sampler = subprocess.Popen(
-            [
-                str(PY_SPY),
-                "record",
-                "--pid",
-                str(server.rasa_pid),
-                "--rate",
-                str(SAMPLES_PER_SECOND),
-                "--format",
-                "raw",
-                "--output",
-                str(raw),
-                "--nonblocking",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        scenario = drive(server.webhook, 1, chats)
-        sampler.send_signal(2)  # SIGINT: py-spy writes its samples and exits
-        _, errors = sampler.communicate(timeout=60)
-        if not raw.exists():
-            raise RuntimeError(f"py-spy wrote nothing: {errors.decode()[-2000:]}")
-        stages, packages = summarize(raw)
-    write_report(stages, packages, scenario.turns)
+        profile = sample_turns(server, chats)
+    write_report(profile)
     print(f"wrote {REPORT}")
 
 
