@@ -41,6 +41,20 @@ def test_socketio_refuses_other_origins(website: Website) -> None:
     assert "not an accepted origin" in response.text
 
 
+async def test_socketio_websocket_refuses_other_origins(website: Website) -> None:
+    """Browsers do not apply CORS to WebSockets: the server itself must check the Origin."""
+    import websockets
+
+    url = (
+        website.assistant_url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+    )
+    async with websockets.connect(url, origin=website.origin) as accepted:  # type: ignore[arg-type]
+        assert (await accepted.recv()).startswith("0{")  # engine.io's open packet
+    with pytest.raises(websockets.InvalidStatusCode):
+        async with websockets.connect(url, origin=OTHER_ORIGIN):  # type: ignore[arg-type]
+            pass
+
+
 def test_rest_webhook_allows_the_page_origin_only(website: Website) -> None:
     def preflight(origin: str) -> requests.Response:
         return requests.options(

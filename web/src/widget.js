@@ -225,8 +225,12 @@ class ChatWidget {
       this.urgentAnnouncer.textContent = spoken;
       return;
     }
+    this.announcePolitely(spoken);
+  }
+
+  announcePolitely(text) {
     const line = document.createElement("p");
-    line.textContent = spoken;
+    line.textContent = text;
     this.announcer.append(line);
     while (this.announcer.childElementCount > MAX_ANNOUNCEMENTS) this.announcer.firstElementChild.remove();
   }
@@ -310,6 +314,7 @@ class ChatWidget {
   setError(text) {
     this.status.hidden = !text;
     this.statusText.textContent = text || "";
+    if (text) this.announcePolitely(text);
   }
 
   scrollToEnd() {

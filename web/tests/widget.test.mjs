@@ -165,7 +165,7 @@ describe("the chat widget against the real assistant", { concurrency: false }, (
       return { border: computed.borderLeftColor, width: computed.borderLeftWidth, background: computed.backgroundColor };
     });
     assert.deepEqual(style, { border: "rgb(176, 0, 32)", width: "8px", background: "rgb(253, 236, 234)" });
-    const alert = widget(page).locator('[role="alert"]');
+    const alert = widget(page).locator('.urgent-announcer[role="alert"]');
     assert.match(await alert.innerText(), /This could be a medical emergency/);
     await screenshot(page, "05-emergency");
   });
@@ -255,6 +255,7 @@ test("unreachable assistant: a clear message, and Retry sends the kept message",
     const status = widget(page).locator(".status");
     await status.waitFor({ timeout: REPLY_MS });
     assert.match(await status.innerText(), /can't be reached/);
+    assert.match(await widget(page).locator(".announcer").innerText(), /can't be reached/, "and it is announced");
     await screenshot(page, "08-unreachable");
 
     // The socket stays blocked: Retry goes through the REST fallback.
