@@ -75,8 +75,16 @@ export class Connection {
       body: JSON.stringify({ sender: this.sessionId, message: text }),
     });
     if (!response.ok) throw new Error(`assistant answered ${response.status}`);
-    const replies = await response.json();
-    replies.forEach((reply) => this.onMessage(fromRest(reply)));
+    const messages = [];
+    for (const reply of await response.json()) {
+      const message = fromRest(reply);
+      const previous = messages[messages.length - 1];
+      // Rasa's REST channel splits one bot message with text and custom JSON (an answer's
+      // "Source: …" line and its citation) into two replies: join them again.
+      if (!message.text && message.custom && previous && !previous.custom) previous.custom = message.custom;
+      else messages.push(message);
+    }
+    messages.forEach((message) => this.onMessage(message));
     return "rest";
   }
 

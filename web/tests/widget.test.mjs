@@ -155,6 +155,20 @@ describe("the chat widget against the real assistant", { concurrency: false }, (
     assert.ok(await focused(widget(page).locator("#message")), "the focus goes back to the message box");
   });
 
+  test('an unclear question gets "Did you mean" buttons, and one answers it', async () => {
+    // The shipped model sends this fragment to the fallback with "What it is" as its best
+    // guess; if a retrained model stops doing so, pick another fragment here.
+    await widget(page).locator("#message").focus();
+    await ask(page, "tumour spine what");
+    const lastReply = botMessages(page).last();
+    assert.match(await lastReply.innerText(), /Did you mean/);
+    const buttons = lastReply.locator(".quick-replies button");
+    assert.ok((await buttons.allInnerTexts()).includes("None of these"));
+    const citations = await widget(page).locator(".message.citation").count();
+    await buttons.first().click();
+    await widget(page).locator(".message.citation").nth(citations).waitFor({ timeout: REPLY_MS });
+  });
+
   test("an emergency stands out and is announced at once", async () => {
     await ask(page, "my dad suddenly can't walk and has lost bladder control");
     const urgent = widget(page).locator(".message.urgent");
@@ -263,6 +277,15 @@ test("unreachable assistant: a clear message, and Retry sends the kept message",
     await status.locator("button", { hasText: "Retry" }).click();
     await widget(page).locator(".quick-replies button").first().waitFor({ timeout: REPLY_MS });
     await status.waitFor({ state: "hidden" });
+
+    // Over REST too, an answer's citation is one "Source: <section>" link.
+    await widget(page).locator("#message").focus();
+    await ask(page, "what are the symptoms?");
+    const citation = widget(page).locator(".message.citation");
+    await citation.waitFor({ timeout: REPLY_MS });
+    assert.equal(await citation.locator("a").innerText(), "Spinal Metastases Symptoms");
+    const plainSourceLines = widget(page).locator(".message.bot:not(.citation)", { hasText: /^Source:/ });
+    assert.equal(await plainSourceLines.count(), 0);
   } finally {
     await context.close();
   }
