@@ -58,7 +58,8 @@ function isUrgent(text) {
 /** "Source: <heading>" and the link to its anchor on the rendered source page. */
 function citationTarget(citation, sourceUrl) {
   const heading = citation.subsection ? `${citation.section} › ${citation.subsection}` : citation.section;
-  const anchor = anchors[citation.subsection] || anchors[citation.section];
+  const anchorOf = (heading) => (Object.hasOwn(anchors, heading) ? anchors[heading] : null);
+  const anchor = anchorOf(citation.subsection) || anchorOf(citation.section);
   const url = new URL(sourceUrl, document.baseURI);
   if (anchor) url.hash = anchor;
   return { heading, href: url.href };

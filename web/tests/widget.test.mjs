@@ -130,6 +130,7 @@ describe("the chat widget against the real assistant", { concurrency: false }, (
       "the quote is on the source page",
     );
     await screenshot(sourcePage, "04-source-section");
+    assert.deepEqual(await seriousAxeViolations(sourcePage), [], "the source page is accessible too");
     await sourcePage.close();
   });
 
