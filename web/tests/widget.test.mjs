@@ -292,13 +292,18 @@ test("unreachable assistant: a clear message, and Retry sends the kept message",
   }
 });
 
-test("bot text is rendered as safe markdown (REST fallback with a hostile reply)", async () => {
+test("typing indicator while waiting; bot text rendered as safe markdown (REST fallback, hostile reply)", async () => {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
+    let releaseReply;
+    const replyReleased = new Promise((resolve) => {
+      releaseReply = resolve;
+    });
     await page.routeWebSocket(/\/socket\.io\//, (socket) => socket.close());
-    await page.route(/\/webhooks\/rest\/webhook/, (route) =>
-      route.fulfill({
+    await page.route(/\/webhooks\/rest\/webhook/, async (route) => {
+      await replyReleased; // held back until the typing indicator has been seen
+      await route.fulfill({
         contentType: "application/json",
         body: JSON.stringify([
           {
@@ -306,10 +311,13 @@ test("bot text is rendered as safe markdown (REST fallback with a hostile reply)
             buttons: [{ title: INJECTION, payload: "/help" }],
           },
         ]),
-      }),
-    );
+      });
+    });
     await page.goto(PAGE_URL);
     await widget(page).locator(".launcher").click();
+    await widget(page).locator(".typing").waitFor({ timeout: REPLY_MS });
+    releaseReply();
+    await widget(page).locator(".typing").waitFor({ state: "hidden", timeout: REPLY_MS });
     const reply = botMessages(page).first();
     await reply.waitFor({ timeout: REPLY_MS });
     assert.equal(await reply.locator("strong").innerText(), "Bold");
