@@ -12,8 +12,10 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from evaluation.servers import free_port, running_assistant
 from knowledge import Knowledge, Lexicon, load_knowledge, load_lexicon
 from knowledge.paths import PROJECT_ROOT
+from website.static_server import WEB_DIST, serving_web
 
 SPACY_PIPELINE = PROJECT_ROOT / "build" / "spacy" / "en_spine_assistant"
 MODEL = PROJECT_ROOT / "models" / "spine.tar.gz"
@@ -105,9 +107,6 @@ class Website:
 def website(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Website]:
     """Real action server + Rasa server (allowing only the page's origin) + the static
     server for web/dist, all on free loopback ports."""
-    from evaluation.servers import free_port, running_assistant
-    from website.static_server import WEB_DIST, serving_web
-
     if not (WEB_DIST / "widget.js").exists():
         pytest.fail("web/dist is not built: run `make web` (make test builds it)")
     web_port = free_port()
