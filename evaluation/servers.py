@@ -5,6 +5,7 @@ end-to-end tests and by `make bench`.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -62,7 +63,11 @@ def _wait_until_ready(check: str, process: subprocess.Popen[bytes], log: Path) -
 
 
 @contextmanager
-def running_assistant(model: Path, workdir: Path) -> Iterator[RunningAssistant]:
+def running_assistant(
+    model: Path, workdir: Path, cors_origins: list[str] | None = None
+) -> Iterator[RunningAssistant]:
+    """`cors_origins`: web pages allowed to call the REST webhook and open the socket.io
+    channel (`rasa run --cors` and CORS_ORIGINS, as `make run` sets them)."""
     actions_port, rasa_port = free_port(), free_port()
     tracker_db = workdir / "tracker.db"
     endpoints = workdir / "endpoints.yml"
@@ -86,15 +91,19 @@ def running_assistant(model: Path, workdir: Path) -> Iterator[RunningAssistant]:
             "127.0.0.1",
             "--port",
             str(rasa_port),
-        ],
+        ]
+        + (["--cors", *cors_origins] if cors_origins else []),
     }
+    environment = dict(os.environ)
+    if cors_origins:
+        environment["CORS_ORIGINS"] = " ".join(cors_origins)
     processes: dict[str, subprocess.Popen[bytes]] = {}
     try:
         started = time.perf_counter()
         for name, command in commands.items():
             log = (workdir / f"{name}.log").open("wb")
             processes[name] = subprocess.Popen(
-                command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT
+                command, cwd=PROJECT_ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT
             )
         _wait_until_ready(
             f"http://127.0.0.1:{actions_port}/health", processes["actions"], workdir / "actions.log"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +14,10 @@ from rasa.shared.importers.importer import TrainingDataImporter
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from evaluation.servers import free_port, running_assistant
 from knowledge import Knowledge, Lexicon, load_knowledge, load_lexicon
 from knowledge.paths import PROJECT_ROOT
+from website.static_server import WEB_DIST, serving_web
 
 SPACY_PIPELINE = PROJECT_ROOT / "build" / "spacy" / "en_spine_assistant"
 MODEL = PROJECT_ROOT / "models" / "spine.tar.gz"
@@ -106,3 +110,28 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if HELDOUT_SUMMARY.exists():
         terminalreporter.section("held-out NLU evaluation")
         terminalreporter.write_line(HELDOUT_SUMMARY.read_text(encoding="utf-8"))
+
+
+@dataclass
+class Website:
+    """The demo page served with the widget, talking to the real assistant."""
+
+    page_url: str
+    origin: str
+    assistant_url: str
+
+
+@pytest.fixture(scope="session")
+def website(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Website]:
+    """Real action server + Rasa server (allowing only the page's origin) + the static
+    server for web/dist, all on free loopback ports."""
+    if not (WEB_DIST / "widget.js").exists():
+        pytest.fail("web/dist is not built: run `make web` (make test builds it)")
+    web_port = free_port()
+    origin = f"http://127.0.0.1:{web_port}"
+    workdir = tmp_path_factory.mktemp("website")
+    with (
+        running_assistant(trained_model, workdir, cors_origins=[origin]) as assistant,
+        serving_web(web_port, assistant.url) as page_url,
+    ):
+        yield Website(page_url=page_url, origin=origin, assistant_url=assistant.url)
