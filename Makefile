@@ -9,11 +9,13 @@ RASA := $(BIN)/rasa
 STAMPS := .stamps
 SPACY_PIPELINE := build/spacy/en_spine_assistant
 MODEL := models/spine.tar.gz
+WEB_DIST := web/dist
+WEB_SOURCES := web/build.mjs web/public/index.html $(wildcard web/src/*) website/source_page.py website/anchors.py data/knowledge/topics.yml data/source/metastatic-spinal-tumour.txt
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data knowledge extensions -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install spacy train run shell serve actions test lint typecheck validate test-stories evaluate bench lock clean audit forget purge-old
+.PHONY: help install system web spacy train run shell serve actions test lint typecheck validate test-stories evaluate bench profile lock clean audit forget purge-old
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -27,6 +29,27 @@ $(STAMPS)/installed: requirements.lock scripts/python310.sh
 
 install: $(STAMPS)/installed ## Create the Python 3.10 venv and install the pinned dependencies
 
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here);
+# Node and npm from Debian only when the machine has none.
+$(STAMPS)/system: scripts/install_debian_packages.sh
+	@mkdir -p $(STAMPS)
+	scripts/install_debian_packages.sh chromium
+	@command -v npm >/dev/null || scripts/install_debian_packages.sh nodejs npm
+	@touch $@
+
+system: $(STAMPS)/system ## Install the Debian packages the project needs (chromium; node if missing)
+
+$(STAMPS)/npm: web/package.json web/package-lock.json $(STAMPS)/system
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+# The widget bundle (esbuild, no CDN at run time), the demo page and the rendered source page.
+$(WEB_DIST)/widget.js: $(STAMPS)/npm $(STAMPS)/installed $(WEB_SOURCES)
+	$(PYTHON) -m website.source_page $(WEB_DIST)
+	cd web && node build.mjs
+
+web: $(WEB_DIST)/widget.js ## Build the chat widget, the demo page and the source page into web/dist
+
 $(SPACY_PIPELINE)/meta.json: $(STAMPS)/installed data/knowledge/lexicon.yml scripts/build_spacy_pipeline.py knowledge/lexicon.py
 	$(PYTHON) scripts/build_spacy_pipeline.py $(SPACY_PIPELINE)
 
@@ -39,9 +62,9 @@ $(MODEL): $(SPACY_PIPELINE)/meta.json $(TRAINING_INPUTS)
 
 train: $(MODEL) ## Train the model (only when data, config or lexicon changed)
 
-MODE ?= shell
+MODE ?= web
 
-run: $(MODEL) ## Set up everything, then chat in the terminal (MODE=serve: serve REST + socket.io)
+run: $(MODEL) web ## Set up everything, then serve the demo page with the chat widget on http://localhost:8000
 	scripts/run_assistant.sh $(MODE)
 
 shell: $(MODEL) ## Start the action server and open rasa shell
@@ -66,15 +89,18 @@ validate: $(STAMPS)/installed $(SPACY_PIPELINE)/meta.json ## rasa data validate
 test-stories: $(MODEL) ## rasa test core on the test stories in tests/stories
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core
 
-test: lint typecheck $(MODEL) ## Set up everything and run every check and test
+test: lint typecheck $(MODEL) web ## Set up everything and run every check and test
 	AUDIT_OFFLINE_OK=1 $(MAKE) --no-print-directory audit
 	$(BIN)/pytest
 
 evaluate: $(MODEL) ## Compare pipelines on the held-out set; writes reports/evaluation.md
 	$(PYTHON) -m evaluation.compare --cross-validation
 
-bench: $(MODEL) ## Latency, throughput, start-up, memory vs Rasa's default config; writes reports/benchmark.md
-	$(PYTHON) -m evaluation.benchmark
+bench: $(MODEL) ## Latency, throughput, start-up, memory vs Rasa's default config (REUSE_BASELINE=1: skip its 30-min training if data unchanged)
+	$(PYTHON) -m evaluation.benchmark $(if $(REUSE_BASELINE),--reuse-baseline)
+
+profile: $(MODEL) ## Where a turn's time goes (py-spy on the real servers); writes reports/profile.md
+	$(PYTHON) -m evaluation.profile
 
 lock: $(STAMPS)/installed ## Re-compile requirements.lock from requirements.in
 	$(PYTHON) -m pip install --quiet uv==0.5.26
@@ -98,5 +124,5 @@ forget: $(STAMPS)/installed ## Delete one visitor's conversation: make forget SE
 purge-old: $(STAMPS)/installed ## Delete conversations idle for more than RETENTION_DAYS (default 30)
 	$(PYTHON) -m privacy purge
 
-clean: ## Remove the venv, builds, models and results
-	rm -rf $(VENV) .venv-audit $(STAMPS) build results models/*.tar.gz .pytest_cache .mypy_cache .ruff_cache
+clean: ## Remove the venv, node_modules, builds, models and results
+	rm -rf $(VENV) .venv-audit $(STAMPS) build results models/*.tar.gz .pytest_cache .mypy_cache .ruff_cache web/node_modules $(WEB_DIST)

@@ -22,7 +22,6 @@ from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -36,6 +35,7 @@ from channels.validation import (
     check_sender,
     cut_notice,
 )
+from website.socketio_channel import WidgetSocketIOInput, WidgetSocketIOOutput
 
 logger = logging.getLogger(__name__)
 
@@ -122,31 +122,15 @@ class LimitedRestInput(RestInput):
         return webhook
 
 
-class CustomJsonSocketIOOutput(SocketIOOutput):
-    """Rasa 3.6 emits custom JSON as keyword arguments of `emit`, so the citation payload
-    (`{"citation": ...}`) raises TypeError; here it goes out as `{"custom": ...}`, the
-    REST channel's shape."""
+class LimitedSocketIOInput(WidgetSocketIOInput):
+    """The website widget's socket.io channel (origin check, citations) with the same
+    input limits as REST.
 
-    async def send_custom_json(
-        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
-    ) -> None:
-        await self._send_message(recipient_id, {"custom": json_message})
-
-
-class LimitedSocketIOInput(SocketIOInput):
-    """The website widget's socket.io channel with the same input limits.
-
-    Replaces two of Rasa's event handlers: `session_request` hands out a fresh random
-    session id unless the widget brings back one that looks like one we gave out
-    (so a visitor cannot pick "default" or a guessable id and join that room; it also
-    awaits `enter_room`, which Rasa 3.6 forgets with python-socketio 5.12), and the
-    user message event checks the data before it reaches the assistant.
+    Replaces two event handlers: `session_request` accepts only session ids of the form
+    the widget and this channel create (random uuid4 hex), so a visitor cannot pick
+    "default" or a guessable id and join that room, and the user message event checks
+    the data before it reaches the assistant and answers what it cannot take.
     """
-
-    output_class: type[SocketIOOutput] = CustomJsonSocketIOOutput
-
-    def get_output_channel(self) -> SocketIOOutput | None:
-        return self.output_class(self.sio, self.bot_message_evt) if self.sio else None
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         socketio_webhook = super().blueprint(on_new_message)
@@ -158,12 +142,12 @@ class LimitedSocketIOInput(SocketIOInput):
             requested = data.get("session_id") if isinstance(data, dict) else None
             session_id = requested if is_issued_session_id(requested) else uuid.uuid4().hex
             if self.session_persistence:
-                await sio.enter_room(sid, session_id)
-            await sio.emit("session_confirm", session_id, room=sid)
+                await sio.enter_room(sid, session_id, namespace=self.namespace)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: str, data: Any = None) -> None:
-            output = self.output_class(sio, self.bot_message_evt)
+            output = WidgetSocketIOOutput(sio, self.bot_message_evt)
             if not isinstance(data, dict):
                 await output.send_text_message(sid, UNREADABLE_REPLY)
                 return
@@ -188,7 +172,7 @@ class LimitedSocketIOInput(SocketIOInput):
 
 
 def is_issued_session_id(value: object) -> bool:
-    """Session ids this channel hands out are uuid4 hex strings."""
+    """Session ids the widget and this channel create: uuid4 hex, 32 lowercase digits."""
     if not isinstance(value, str) or len(value) != 32:
         return False
     try:

@@ -79,6 +79,16 @@ def with_logistic_regression(config: dict[str, Any]) -> dict[str, Any]:
     return variant
 
 
+def with_plain_words(config: dict[str, Any]) -> dict[str, Any]:
+    """spaCy kept for entities and red flags, but the bag of words sees the words as
+    typed instead of the lemmas and lay synonyms."""
+    variant = copy.deepcopy(config)
+    for component in variant["pipeline"]:
+        if component["name"] == "CountVectorsFeaturizer":
+            component["use_lemma"] = False
+    return variant
+
+
 def without_spacy(config: dict[str, Any]) -> dict[str, Any]:
     """No lemmas, lay synonyms, entities or red-flag detector: words and characters only."""
     variant = copy.deepcopy(config)
@@ -92,8 +102,10 @@ def without_spacy(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def newest_training_input() -> float:
+    """As the Makefile's TRAINING_INPUTS: the importer and lexicon shape the data too."""
     inputs = [PROJECT_ROOT / "config.yml", PROJECT_ROOT / "domain.yml"]
-    inputs += [path for path in (PROJECT_ROOT / "data").rglob("*") if path.is_file()]
+    for folder in ("data", "knowledge", "extensions"):
+        inputs += [path for path in (PROJECT_ROOT / folder).rglob("*") if path.is_file()]
     return max(path.stat().st_mtime for path in inputs)
 
 
@@ -331,6 +343,11 @@ def main() -> None:
         "logistic_regression": (
             "the same pipeline with LogisticRegressionClassifier instead of DIET",
             with_logistic_regression(config),
+        ),
+        "plain_words": (
+            "the same pipeline with `use_lemma: false`: spaCy still finds entities and red "
+            "flags, but the featurizers see the words as typed, not lemmas and synonyms",
+            with_plain_words(config),
         ),
         "without_spacy": (
             "WhitespaceTokenizer instead of the spaCy pipeline: no lemmas, lay synonyms, "

@@ -3,17 +3,23 @@ server's CPU accounting: N concurrent visitors each hold realistic multi-turn ch
 over the REST webhook. Prints one JSON object with every turn's latency.
 
 Usage: python -m evaluation.load URL USERS CONVERSATIONS_PER_USER
+(or `drive()` from Python, which runs it so and collects the figures).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import statistics
+import subprocess
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 
 import aiohttp
+
+from knowledge.paths import PROJECT_ROOT
 
 # A visitor's chat: greeting, questions, a follow-up "source?", thanks.
 CONVERSATION = [
@@ -69,6 +75,38 @@ async def run(url: str, users: int, conversations: int) -> dict[str, object]:
 def main() -> None:
     url, users, conversations = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     print(json.dumps(asyncio.run(run(url, users, conversations))))
+
+
+@dataclass
+class Scenario:
+    users: int
+    turns: int
+    errors: int
+    wall_seconds: float
+    latencies: list[float]
+
+    @property
+    def throughput(self) -> float:
+        return self.turns / self.wall_seconds
+
+    def percentile(self, q: int) -> float:
+        if len(self.latencies) < 2:
+            return self.latencies[0] if self.latencies else float("nan")
+        return statistics.quantiles(self.latencies, n=100)[q - 1] * 1000
+
+
+def drive(webhook: str, users: int, conversations: int) -> Scenario:
+    result = subprocess.run(
+        [sys.executable, "-m", "evaluation.load", webhook, str(users), str(conversations)],
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    data = json.loads(result.stdout)
+    latencies = [float(x) for x in data["latencies"]]
+    errors = len(data["errors"])
+    return Scenario(users, len(latencies) + errors, errors, float(data["wall_seconds"]), latencies)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ RASA = Path(sys.executable).parent / "rasa"
 STARTUP_TIMEOUT_S = 300
 # Settings of the `serving` launchers, never inherited from the caller's shell.
 SECURITY_VARIABLES = ("RASA_API_TOKEN", "CORS_ORIGINS", "ACTION_SERVER_HOST")
+TRACKER_STORE = "storage.sqlite_tracker_store.SQLiteTrackerStore"  # as in endpoints.yml
 
 
 @dataclass
@@ -101,21 +102,26 @@ def _start(
 def running_assistant(
     model: Path,
     workdir: Path,
+    cors_origins: list[str] | None = None,
     api_token: str | None = None,
     extra_env: dict[str, str] | None = None,
 ) -> Iterator[RunningAssistant]:
-    """`api_token` enables Rasa's HTTP API behind that token (RASA_API_TOKEN);
-    `extra_env` adds environment variables for both servers (e.g. CORS_ORIGINS)."""
+    """`cors_origins`: web pages allowed to call the REST webhook and open the socket.io
+    channel (CORS_ORIGINS, as `make run` sets it); `api_token` enables Rasa's HTTP API
+    behind that token (RASA_API_TOKEN); `extra_env` adds environment variables for both
+    servers."""
     actions_port, rasa_port = free_port(), free_port()
     tracker_db = workdir / "tracker.db"
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
         f"action_endpoint:\n  url: http://127.0.0.1:{actions_port}/webhook\n"
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker_db}\n",
+        f"tracker_store:\n  type: {TRACKER_STORE}\n  db: {tracker_db}\n",
         encoding="utf-8",
     )
     env = {key: value for key, value in os.environ.items() if key not in SECURITY_VARIABLES}
     env.update(extra_env or {})
+    if cors_origins:
+        env["CORS_ORIGINS"] = " ".join(cors_origins)
     if api_token:
         env["RASA_API_TOKEN"] = api_token
     commands = {

@@ -1,14 +1,23 @@
 """Feeds data/knowledge/ into Rasa training, so a topic is written once.
 
-For every topic it adds the intent `faq_<id>`, the response `utter_faq_<id>` (with a
-conditional variation per detail, chosen by the entity slot the user filled) and the
-rule "intent → answer → citation". It also adds the lexicon's entity synonyms, so
-slots receive the canonical values that the details match on. Training examples
-stay in data/nlu/ like any Rasa project.
+For every topic it adds:
+- the intent `faq_<id>` and its answer `utter_faq_<id>` (a conditional variation per
+  detail, chosen by the entity slot the user filled);
+- its citation `utter_cite_faq_<id>` ("Source: …" plus the quote as custom JSON) and the
+  longer `utter_quote_faq_<id>` for a follow-up "source?";
+- the rules "intent → answer → citation" and "source? after this topic → quote";
+- the slots that make this work inside the Rasa server: `cited_topic` (set from the
+  FAQ intent) and the entity slots (set, or cleared, on every FAQ question).
+
+Answers and citations are plain responses, so they need no action server round trip
+and still work when the action server is down. It also adds the lexicon's entity
+synonyms, so slots receive the canonical values that the details match on. Training
+examples stay in data/nlu/ like any Rasa project.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rasa.shared.core.domain import Domain
@@ -18,21 +27,53 @@ from rasa.shared.importers.importer import TrainingDataImporter
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.utils.io import dump_obj_as_yaml_to_string
 
-from knowledge import Knowledge, Topic, load_knowledge, load_lexicon
+from knowledge import Citation, Knowledge, Topic, load_knowledge, load_lexicon
 
-CITATION_ACTION = "action_cite_source"
 TOPIC_MENU_RESPONSE = "utter_topic_menu"
+CITED_TOPIC_SLOT = "cited_topic"
+ASK_SOURCE_INTENT = "ask_source"
+NOTHING_TO_CITE_RESPONSE = "utter_nothing_to_cite"
+# Rasa's from_intent mapping needs a value, and no detail has this one, so a FAQ
+# question that names nothing gets the general answer.
+NOTHING_NAMED = "nothing named"
 
 
-def _answer_variations(topic: Topic) -> list[dict[str, Any]]:
+def citation_response(topic: Topic) -> str:
+    return f"utter_cite_{topic.intent}"
+
+
+def quote_response(topic: Topic) -> str:
+    return f"utter_quote_{topic.intent}"
+
+
+Variation = Callable[[str, Citation], dict[str, Any]]
+
+
+def _by_detail(knowledge: Knowledge, topic: Topic, variation: Variation) -> list[dict[str, Any]]:
+    """One variation per detail (conditioned on its entity slot), the general one last."""
     conditional = [
         {
             "condition": [{"type": "slot", "name": detail.entity, "value": detail.value}],
-            "text": detail.answer,
+            **variation(detail.answer, knowledge.citation(topic, detail)),
         }
         for detail in topic.details
     ]
-    return conditional + [{"text": topic.answer}]
+    return conditional + [variation(topic.answer, knowledge.citation(topic))]
+
+
+def _answer(answer: str, citation: Citation) -> dict[str, Any]:
+    return {"text": answer}
+
+
+def _citation(answer: str, citation: Citation) -> dict[str, Any]:
+    return {"text": citation.as_text(), "custom": {"citation": citation.as_payload()}}
+
+
+def _quote(answer: str, citation: Citation) -> dict[str, Any]:
+    return {
+        "text": f"{citation.as_text()}. The page says: “{citation.quote}”",
+        "custom": {"citation": citation.as_payload()},
+    }
 
 
 def _topic_menu(knowledge: Knowledge) -> list[dict[str, Any]]:
@@ -43,30 +84,76 @@ def _topic_menu(knowledge: Knowledge) -> list[dict[str, Any]]:
     return [{"text": "You can ask me things like:", "buttons": buttons}]
 
 
+def _slots(knowledge: Knowledge) -> dict[str, Any]:
+    """Entity slots hold what the latest FAQ question named (or NOTHING_NAMED), so an
+    answer never picks a detail from an earlier question; other intents leave them
+    alone, so "source?" still quotes the detail that was answered."""
+    faq_intents = [topic.intent for topic in knowledge.topics]
+    slots: dict[str, Any] = {
+        entity: {
+            "type": "text",
+            "influence_conversation": False,
+            "mappings": [
+                {"type": "from_entity", "entity": entity, "intent": faq_intents},
+                {"type": "from_intent", "intent": faq_intents, "value": NOTHING_NAMED},
+            ],
+        }
+        for entity in knowledge.entity_slots
+    }
+    slots[CITED_TOPIC_SLOT] = {
+        "type": "categorical",
+        "values": [topic.id for topic in knowledge.topics],
+        "influence_conversation": True,
+        "mappings": [
+            {"type": "from_intent", "intent": topic.intent, "value": topic.id}
+            for topic in knowledge.topics
+        ],
+    }
+    return slots
+
+
 def knowledge_domain(knowledge: Knowledge) -> Domain:
-    responses = {topic.response: _answer_variations(topic) for topic in knowledge.topics}
-    responses[TOPIC_MENU_RESPONSE] = _topic_menu(knowledge)
+    responses: dict[str, Any] = {TOPIC_MENU_RESPONSE: _topic_menu(knowledge)}
+    for topic in knowledge.topics:
+        responses[topic.response] = _by_detail(knowledge, topic, _answer)
+        responses[citation_response(topic)] = _by_detail(knowledge, topic, _citation)
+        responses[quote_response(topic)] = _by_detail(knowledge, topic, _quote)
     return Domain.from_dict(
         {
-            "intents": [topic.intent for topic in knowledge.topics],
+            # "source?" is answered from the generated quotes, so it is declared here.
+            "intents": [topic.intent for topic in knowledge.topics] + [ASK_SOURCE_INTENT],
+            "slots": _slots(knowledge),
             "responses": responses,
         }
     )
 
 
 def knowledge_rules_yaml(knowledge: Knowledge) -> str:
-    rules = [
+    answers = [
         {
             "rule": f"answer {topic.intent} with its citation",
             "steps": [
                 {"intent": topic.intent},
                 {"action": topic.response},
-                {"action": CITATION_ACTION},
+                {"action": citation_response(topic)},
             ],
         }
         for topic in knowledge.topics
     ]
-    return dump_obj_as_yaml_to_string({"version": "3.1", "rules": rules})
+    quotes = [
+        {
+            "rule": f"quote the source of {topic.intent}",
+            "condition": [{"slot_was_set": [{CITED_TOPIC_SLOT: topic.id}]}],
+            "steps": [{"intent": ASK_SOURCE_INTENT}, {"action": quote_response(topic)}],
+        }
+        for topic in knowledge.topics
+    ]
+    nothing_yet = {
+        "rule": "nothing to cite before the first answer",
+        "condition": [{"slot_was_set": [{CITED_TOPIC_SLOT: None}]}],
+        "steps": [{"intent": ASK_SOURCE_INTENT}, {"action": NOTHING_TO_CITE_RESPONSE}],
+    }
+    return dump_obj_as_yaml_to_string({"version": "3.1", "rules": [*answers, *quotes, nothing_yet]})
 
 
 class KnowledgeImporter(TrainingDataImporter):

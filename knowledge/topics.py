@@ -106,7 +106,7 @@ class Knowledge:
 
     @property
     def entity_slots(self) -> list[str]:
-        """Slots that details depend on; they are cleared after each answer."""
+        """Slots that details depend on; each FAQ question sets or clears them."""
         return sorted({detail.entity for topic in self.topics for detail in topic.details})
 
     def source_text(self) -> str:

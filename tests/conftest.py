@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from rasa.shared.core.domain import Domain
+from rasa.shared.importers.importer import TrainingDataImporter
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from evaluation.servers import RunningAssistant, running_assistant
+from evaluation.servers import RunningAssistant, free_port, running_assistant
 from knowledge import Knowledge, Lexicon, load_knowledge, load_lexicon
 from knowledge.paths import PROJECT_ROOT
+from website.static_server import WEB_DIST, serving_web
 
 SPACY_PIPELINE = PROJECT_ROOT / "build" / "spacy" / "en_spine_assistant"
 MODEL = PROJECT_ROOT / "models" / "spine.tar.gz"
@@ -65,6 +69,22 @@ def domain() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
+def project_importer() -> TrainingDataImporter:
+    """The importers exactly as config.yml combines them for rasa train and validate."""
+    return TrainingDataImporter.load_from_config(
+        str(PROJECT_ROOT / "config.yml"),
+        str(PROJECT_ROOT / "domain.yml"),
+        [str(PROJECT_ROOT / "data")],
+    )
+
+
+@pytest.fixture(scope="session")
+def project_domain(project_importer: TrainingDataImporter) -> Domain:
+    """The domain the model is trained with: domain.yml plus the generated knowledge."""
+    return project_importer.get_domain()
+
+
+@pytest.fixture(scope="session")
 def nlp() -> Any:
     """The project's spaCy pipeline, as Rasa's SpacyNLP loads it."""
     import spacy
@@ -90,6 +110,31 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if HELDOUT_SUMMARY.exists():
         terminalreporter.section("held-out NLU evaluation")
         terminalreporter.write_line(HELDOUT_SUMMARY.read_text(encoding="utf-8"))
+
+
+@dataclass
+class Website:
+    """The demo page served with the widget, talking to the real assistant."""
+
+    page_url: str
+    origin: str
+    assistant_url: str
+
+
+@pytest.fixture(scope="session")
+def website(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Website]:
+    """Real action server + Rasa server (allowing only the page's origin) + the static
+    server for web/dist, all on free loopback ports."""
+    if not (WEB_DIST / "widget.js").exists():
+        pytest.fail("web/dist is not built: run `make web` (make test builds it)")
+    web_port = free_port()
+    origin = f"http://127.0.0.1:{web_port}"
+    workdir = tmp_path_factory.mktemp("website")
+    with (
+        running_assistant(trained_model, workdir, cors_origins=[origin]) as assistant,
+        serving_web(web_port, assistant.url) as page_url,
+    ):
+        yield Website(page_url=page_url, origin=origin, assistant_url=assistant.url)
 
 
 ALLOWED_ORIGIN = "https://clinic.example"

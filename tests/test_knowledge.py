@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any
 
 import pytest
+from rasa.shared.core.domain import Domain
 
 from evaluation.heldout import HELDOUT_FILE, load_examples
 from knowledge import Knowledge, Lexicon
@@ -121,11 +121,13 @@ def test_answers_are_short(knowledge: Knowledge) -> None:
 
 
 def test_details_match_lexicon_values_and_domain_slots(
-    knowledge: Knowledge, lexicon: Lexicon, domain: dict[str, Any]
+    knowledge: Knowledge, lexicon: Lexicon, project_domain: Domain
 ) -> None:
+    slots = {slot.name for slot in project_domain.slots}
     for topic in knowledge.topics:
         for detail in topic.details:
-            assert detail.entity in domain["slots"], (topic.id, detail.entity)
+            assert detail.entity in project_domain.entities, (topic.id, detail.entity)
+            assert detail.entity in slots, (topic.id, detail.entity)
             assert detail.value in lexicon.canonical_values(detail.entity), (topic.id, detail)
 
 

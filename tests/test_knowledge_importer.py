@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import pytest
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from typing import Any
+
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, RULE_SNIPPET_ACTION_NAME
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.importers.importer import TrainingDataImporter
 
-from extensions.knowledge_importer import CITATION_ACTION, TOPIC_MENU_RESPONSE, KnowledgeImporter
+from extensions.knowledge_importer import (
+    ASK_SOURCE_INTENT,
+    TOPIC_MENU_RESPONSE,
+    KnowledgeImporter,
+    citation_response,
+    quote_response,
+)
 from knowledge import Knowledge
-from tests.conftest import PROJECT_ROOT
-
-
-@pytest.fixture(scope="module")
-def project_importer() -> TrainingDataImporter:
-    """The importers exactly as config.yml combines them for rasa train and validate."""
-    return TrainingDataImporter.load_from_config(
-        str(PROJECT_ROOT / "config.yml"),
-        str(PROJECT_ROOT / "domain.yml"),
-        [str(PROJECT_ROOT / "data")],
-    )
 
 
 def test_each_topic_has_intent_and_response(knowledge: Knowledge) -> None:
@@ -49,18 +46,36 @@ def test_topic_menu_buttons_show_titles(knowledge: Knowledge) -> None:
     assert titles == [knowledge.topic(topic_id).title for topic_id in knowledge.featured]
 
 
+def _rule_steps(step: Any) -> tuple[list[str], list[str]]:
+    user = [e.intent_name for e in step.events if isinstance(e, UserUttered)]
+    actions = [
+        e.action_name
+        for e in step.events
+        if isinstance(e, ActionExecuted)
+        and e.action_name not in {ACTION_LISTEN_NAME, RULE_SNIPPET_ACTION_NAME}
+    ]
+    return user, actions
+
+
 def test_each_topic_rule_answers_then_cites(knowledge: Knowledge) -> None:
     steps = KnowledgeImporter().get_stories().story_steps
-    assert len(steps) == len(knowledge.topics)
-    for step, topic in zip(steps, knowledge.topics, strict=True):
-        user = [e.intent_name for e in step.events if isinstance(e, UserUttered)]
-        actions = [
-            e.action_name
-            for e in step.events
-            if isinstance(e, ActionExecuted) and e.action_name != "action_listen"
-        ]
+    answers = [step for step in steps if step.block_name.startswith("answer ")]
+    assert len(answers) == len(knowledge.topics)
+    for step, topic in zip(answers, knowledge.topics, strict=True):
+        user, actions = _rule_steps(step)
         assert user == [topic.intent]
-        assert actions[-2:] == [topic.response, CITATION_ACTION]
+        assert actions == [topic.response, citation_response(topic)]
+
+
+def test_source_question_quotes_the_topic_last_answered(knowledge: Knowledge) -> None:
+    steps = KnowledgeImporter().get_stories().story_steps
+    quotes = [step for step in steps if step.block_name.startswith("quote ")]
+    assert len(quotes) == len(knowledge.topics)
+    for step, topic in zip(quotes, knowledge.topics, strict=True):
+        user, actions = _rule_steps(step)
+        assert SlotSet("cited_topic", topic.id) in step.events
+        assert user == [ASK_SOURCE_INTENT]
+        assert actions == [quote_response(topic)]
 
 
 def test_lexicon_synonyms_reach_rasa() -> None:

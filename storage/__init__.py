@@ -1,0 +1,1 @@
+"""Where the Rasa server keeps conversations (the tracker store named in endpoints.yml)."""
