@@ -49,6 +49,7 @@ SHIPPED_MODEL = PROJECT_ROOT / "models" / "spine.tar.gz"
 THRESHOLDS = [round(0.05 * step, 2) for step in range(1, 17)]  # 0.05 … 0.8
 SPACY_COMPONENTS = {"SpacyNLP", "SpacyTokenizer", "SpacyEntityExtractor", "EntitySynonymMapper"}
 EMERGENCY_DETECTOR = "extensions.emergency_detector.EmergencyDetector"
+RETRIEVAL_INTENT = "faq"
 
 
 @dataclass
@@ -101,6 +102,41 @@ def without_spacy(config: dict[str, Any]) -> dict[str, Any]:
     return variant
 
 
+def with_response_selector(config: dict[str, Any]) -> dict[str, Any]:
+    """One retrieval intent `faq` for all topics, the topic chosen by a ResponseSelector
+    (trained like DIET): the usual Rasa FAQ set-up."""
+    variant = copy.deepcopy(config)
+    diet = next(c for c in variant["pipeline"] if c["name"] == "DIETClassifier")
+    selector = {
+        "name": "ResponseSelector",
+        "retrieval_intent": RETRIEVAL_INTENT,
+        **{key: diet[key] for key in ("epochs", "random_seed", "constrain_similarities")},
+    }
+    index = variant["pipeline"].index(diet)
+    variant["pipeline"].insert(index + 1, selector)
+    return variant
+
+
+def retrieval_training_data(folder: Path) -> tuple[Path, Path]:
+    """data/nlu/ with every `faq_<id>` example as `faq/<id>`, and domain.yml with the
+    retrieval intent and one `utter_faq/<id>` response per topic."""
+    nlu = folder / "nlu"
+    nlu.mkdir(parents=True, exist_ok=True)
+    for path in (PROJECT_ROOT / "data" / "nlu").glob("*.yml"):
+        text = path.read_text(encoding="utf-8")
+        (nlu / path.name).write_text(
+            text.replace(f"intent: {FAQ_PREFIX}", f"intent: {RETRIEVAL_INTENT}/"),
+            encoding="utf-8",
+        )
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    domain["intents"].append(RETRIEVAL_INTENT)
+    for topic in load_knowledge().topics:
+        domain["responses"][f"utter_{RETRIEVAL_INTENT}/{topic.id}"] = [{"text": topic.answer}]
+    domain_path = folder / "domain.yml"
+    domain_path.write_text(yaml.safe_dump(domain, sort_keys=False), encoding="utf-8")
+    return nlu, domain_path
+
+
 def newest_training_input() -> float:
     """As the Makefile's TRAINING_INPUTS: the importer and lexicon shape the data too."""
     inputs = [PROJECT_ROOT / "config.yml", PROJECT_ROOT / "domain.yml"]
@@ -114,7 +150,12 @@ def is_current(path: Path) -> bool:
     return path.exists() and path.stat().st_mtime > newest_training_input()
 
 
-def train_variant(name: str, config: dict[str, Any]) -> tuple[Path, float]:
+def train_variant(
+    name: str,
+    config: dict[str, Any],
+    nlu_data: Path = PROJECT_ROOT / "data",
+    domain: Path = PROJECT_ROOT / "domain.yml",
+) -> tuple[Path, float]:
     """Trains an NLU-only model, or reuses the one built from the same inputs."""
     from rasa.model_training import train_nlu
 
@@ -130,10 +171,10 @@ def train_variant(name: str, config: dict[str, Any]) -> tuple[Path, float]:
     started = time.perf_counter()
     trained = train_nlu(
         config=str(config_path),
-        nlu_data=str(PROJECT_ROOT / "data"),
+        nlu_data=str(nlu_data),
         output=str(model.parent),
         fixed_model_name=name,
-        domain=str(PROJECT_ROOT / "domain.yml"),
+        domain=str(domain),
     )
     if trained is None:
         raise RuntimeError(f"training {name} failed")
@@ -358,6 +399,19 @@ def main() -> None:
     for name, (description, variant_config) in alternatives.items():
         model, seconds = train_variant(name, variant_config)
         variants.append(Variant(name, description, evaluate(model), seconds))
+    retrieval_nlu, retrieval_domain = retrieval_training_data(BUILD_DIR / "retrieval_data")
+    model, seconds = train_variant(
+        "response_selector", with_response_selector(config), retrieval_nlu, retrieval_domain
+    )
+    variants.append(
+        Variant(
+            "response_selector",
+            "one retrieval intent `faq` for all topics and a ResponseSelector picking the "
+            "topic (same settings as DIET); the fallback sees only the `faq` confidence",
+            evaluate(model),
+            seconds,
+        )
+    )
     variants.append(
         Variant(
             "tfidf_nearest_neighbour",

@@ -138,10 +138,27 @@ class HeldoutScores:
         return "\n".join(lines)
 
 
+def answered_topic(parsed: dict[str, Any]) -> dict[str, Any]:
+    """With a retrieval intent (`faq/<id>`, `make evaluate`'s ResponseSelector variant),
+    the user gets the selector's topic at the retrieval intent's confidence, which is
+    the one the fallback sees: rename the intent to `faq_<id>` to score it the same."""
+    intent = parsed.get("intent") or {}
+    selected = (parsed.get("response_selector") or {}).get(intent.get("name"))
+    if not selected:
+        return parsed
+    key = selected["response"]["intent_response_key"]
+    topic_intent = key.replace("/", "_", 1)
+    ranking = [
+        {**entry, "name": topic_intent} if entry.get("name") == intent["name"] else entry
+        for entry in parsed.get("intent_ranking") or []
+    ]
+    return {**parsed, "intent": {**intent, "name": topic_intent}, "intent_ranking": ranking}
+
+
 async def _predict(agent: Any, examples: list[tuple[str, str]]) -> HeldoutScores:
     scores = HeldoutScores()
     for text, expected in examples:
-        parsed = await agent.parse_message(text)
+        parsed = answered_topic(await agent.parse_message(text))
         intent = parsed.get("intent") or {}
         scores.predictions.append(
             Prediction(
