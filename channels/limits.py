@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from functools import cache
 from typing import Any
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -55,6 +55,28 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 EXPECTED_BODY = '{"sender": "...", "message": "..."}'
 UNREADABLE_REPLY = "Sorry, I could not read that message."
 SORRY_REPLY = "Sorry, something went wrong on my side. Please try again in a moment."
+# Answers and citations never need the action server; "Did you mean" buttons do.
+NO_REPLY_NOTICE = (
+    "Sorry, part of the assistant is not available right now, so I can't answer that. "
+    "Please try again in a few minutes; for anything about your own care, please "
+    "contact your clinician."
+)
+
+
+class CountingOutput(OutputChannel):
+    """Passes every bot message on to the visitor's channel and counts them: Rasa logs
+    a failed custom action (e.g. the action server is down) and sends nothing."""
+
+    def __init__(self, channel: OutputChannel) -> None:
+        self.channel = channel
+        self.replies = 0
+
+    def name(self) -> str:  # Rasa calls it on the instance: the channel it wraps
+        return self.channel.name()
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        self.replies += 1
+        await self.channel.send_response(recipient_id, message)
 
 
 async def handle_checked_message(
@@ -64,12 +86,18 @@ async def handle_checked_message(
     sender_id: str,
     input_channel: str,
 ) -> None:
-    """Runs one visitor message through the assistant; an empty message gets a prompt
-    and a cut message gets the notice after the replies (emergency advice stays first)."""
+    """Runs one visitor message through the assistant; an empty message gets a prompt,
+    a turn that produced nothing gets a notice instead of silence, and a cut message
+    gets the notice after the replies (emergency advice stays first)."""
     if checked.is_empty:
         await output.send_text_message(sender_id, EMPTY_MESSAGE_REPLY)
         return
-    await on_new_message(UserMessage(checked.text, output, sender_id, input_channel=input_channel))
+    counting = CountingOutput(output)
+    await on_new_message(
+        UserMessage(checked.text, counting, sender_id, input_channel=input_channel)
+    )
+    if counting.replies == 0:
+        await output.send_text_message(sender_id, NO_REPLY_NOTICE)
     if checked.was_cut:
         await output.send_text_message(sender_id, cut_notice())
 

@@ -36,6 +36,7 @@ class RunningAssistant:
     workdir: Path | None = None
     actions_port: int = 0
     _rasa_command: list[str] = field(default_factory=list, repr=False)
+    _actions_command: list[str] = field(default_factory=list, repr=False)
     _env: dict[str, str] = field(default_factory=dict, repr=False)
     _processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict, repr=False)
 
@@ -61,6 +62,24 @@ class RunningAssistant:
         self._processes["rasa"] = _start(self._rasa_command, self._env, self.workdir, "rasa")
         _wait_until_ready(f"{self.url}/", self._processes["rasa"], self.workdir / "rasa.log")
         self.rasa_pid = self._processes["rasa"].pid
+
+    def stop_action_server(self) -> None:
+        """As if the action server crashed: the Rasa server keeps running alone."""
+        stopped = self._processes["actions"]
+        stopped.terminate()
+        stopped.wait(timeout=30)
+
+    def start_action_server(self) -> None:
+        """Starts it again on the same port; returns when it answers."""
+        assert self.workdir is not None
+        self._processes["actions"] = _start(
+            self._actions_command, self._env, self.workdir, "actions"
+        )
+        _wait_until_ready(
+            f"http://127.0.0.1:{self.actions_port}/health",
+            self._processes["actions"],
+            self.workdir / "actions.log",
+        )
 
     def peak_memory_mb(self) -> float:
         """Peak resident memory of the Rasa process so far (VmHWM)."""
@@ -159,6 +178,7 @@ def running_assistant(
             workdir=workdir,
             actions_port=actions_port,
             _rasa_command=commands["rasa"],
+            _actions_command=commands["actions"],
             _env=env,
             _processes=processes,
         )
