@@ -13,7 +13,7 @@ MODEL := models/spine.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data knowledge extensions -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install spacy train run shell serve actions test lint typecheck validate test-stories evaluate bench lock clean
+.PHONY: help install spacy train run shell serve actions run-scaled test lint typecheck validate test-stories evaluate bench bench-scaled lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ serve: $(MODEL) ## Start the action server and serve REST + socket.io on port 50
 actions: $(STAMPS)/installed ## Run only the action server (port 5055)
 	$(RASA) run actions --actions actions
 
+run-scaled: $(MODEL) ## PostgreSQL, Redis, RASA_SERVERS Rasa servers (2) and nginx in .scaled/; Ctrl-C stops
+	$(PYTHON) -m evaluation.scaled_stack
+
 lint: $(STAMPS)/installed ## ruff lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -74,6 +77,9 @@ evaluate: $(MODEL) ## Compare pipelines on the held-out set; writes reports/eval
 
 bench: $(MODEL) ## Latency, throughput, start-up, memory vs Rasa's default config; writes reports/benchmark.md
 	$(PYTHON) -m evaluation.benchmark
+
+bench-scaled: $(MODEL) ## Throughput and latency of 1 vs 2 Rasa servers behind nginx; writes reports/scaling.md
+	$(PYTHON) -m evaluation.scaling_benchmark
 
 lock: $(STAMPS)/installed ## Re-compile requirements.lock from requirements.in
 	$(PYTHON) -m pip install --quiet uv==0.5.26
