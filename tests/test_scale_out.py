@@ -294,6 +294,7 @@ async def test_killing_a_server_mid_run_loses_no_conversation(trained_model: Pat
             hold_chats(stack, chats), kill_when(stack, chats, answered_turns=total_turns // 4)
         )
         assert stack.processes["rasa-1"].returncode == -signal.SIGKILL
+        assert [t for chat in chats for t in chat.turns if t.failed_sends], "none in flight"
         sent_later = [t for chat in chats for t in chat.turns if t.first_sent_at > killed_at]
         assert len(sent_later) > total_turns // 2
         survivor = stack.rasa_urls[0].removeprefix("http://")
