@@ -476,7 +476,9 @@ def main() -> None:
     data_folder = Path(os.environ.get("SCALED_DATA_FOLDER", DEFAULT_DATA_FOLDER))
     servers = int(os.environ.get("RASA_SERVERS", "2"))
     model = Path(os.environ.get("MODEL", DEFAULT_MODEL))
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop cleanly on kill too
+    # Ctrl-C, and `kill`, stop everything cleanly, even when started with SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         with running_scaled_stack(model, data_folder, servers) as stack:
             print(
