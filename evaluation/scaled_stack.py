@@ -392,8 +392,10 @@ def rasa_environment(
     }
 
 
-def _port(variable: str) -> int:
-    return int(os.environ[variable]) if os.environ.get(variable) else free_port()
+def _port(variable: str, from_environment: bool) -> int:
+    if from_environment and os.environ.get(variable):
+        return int(os.environ[variable])
+    return free_port()
 
 
 @contextmanager
@@ -402,10 +404,12 @@ def running_scaled_stack(
     data_folder: Path = DEFAULT_DATA_FOLDER,
     rasa_servers: int = 2,
     extra_env: Mapping[str, str] | None = None,
+    ports_from_environment: bool = False,
 ) -> Iterator[ScaledStack]:
     """Start everything (Debian packages installed first when missing), yield the stack,
-    stop everything in reverse order, even when the body fails. Ports come from
-    SCALED_NGINX_PORT, SCALED_POSTGRES_PORT, ... or are free loopback ports."""
+    stop everything in reverse order, even when the body fails. Ports are free loopback
+    ports, or with PORTS_FROM_ENVIRONMENT those of SCALED_NGINX_PORT, SCALED_POSTGRES_PORT,
+    SCALED_REDIS_PORT and SCALED_ACTIONS_PORT where set."""
     install_debian_packages()
     model = model.resolve()  # Rasa silently loads another model from a relative path
     data_folder = data_folder.resolve()
@@ -414,7 +418,7 @@ def running_scaled_stack(
     (data_folder / "logs").mkdir(exist_ok=True)
     passwords = load_or_create_passwords(data_folder)
     ports = {
-        name: _port(f"SCALED_{name.upper()}_PORT")
+        name: _port(f"SCALED_{name.upper()}_PORT", ports_from_environment)
         for name in ("postgres", "redis", "actions", "nginx")
     }
     rasa_ports = [free_port() for _ in range(rasa_servers)]
@@ -480,7 +484,9 @@ def main() -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        with running_scaled_stack(model, data_folder, servers) as stack:
+        with running_scaled_stack(
+            model, data_folder, servers, ports_from_environment=True
+        ) as stack:
             print(
                 f"Ready: {servers} Rasa servers behind nginx on {stack.url}\n"
                 f"  REST:      {stack.webhook}\n"
