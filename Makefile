@@ -15,7 +15,7 @@ WEB_SOURCES := web/build.mjs web/public/index.html $(wildcard web/src/*) website
 TRAINING_INPUTS := config.yml domain.yml $(shell find data knowledge extensions -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install system web spacy train run shell serve actions test lint typecheck validate test-stories evaluate bench profile lock clean audit forget purge-old
+.PHONY: help install system web spacy train run shell serve actions run-scaled test lint typecheck validate test-stories evaluate bench bench-scaled profile lock clean audit forget purge-old
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -76,6 +76,9 @@ serve: $(MODEL) ## Start the action server and serve REST + socket.io on port 50
 actions: $(STAMPS)/installed ## Run only the action server (port 5055, loopback only)
 	$(PYTHON) -m serving.action_server
 
+run-scaled: $(MODEL) ## PostgreSQL, Redis, RASA_SERVERS Rasa servers (2) and nginx in .scaled/; Ctrl-C stops
+	$(PYTHON) -m evaluation.scaled_stack
+
 lint: $(STAMPS)/installed ## ruff lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -101,6 +104,9 @@ bench: $(MODEL) ## Latency, throughput, start-up, memory vs Rasa's default confi
 
 profile: $(MODEL) ## Where a turn's time goes (py-spy on the real servers); writes reports/profile.md
 	$(PYTHON) -m evaluation.profile
+
+bench-scaled: $(MODEL) ## Throughput and latency of 1 vs 2 Rasa servers behind nginx; writes reports/scaling.md
+	$(PYTHON) -m evaluation.scaling_benchmark
 
 lock: $(STAMPS)/installed ## Re-compile requirements.lock from requirements.in
 	$(PYTHON) -m pip install --quiet uv==0.5.26
