@@ -32,6 +32,7 @@ import yaml
 from evaluation.compare import is_current, machine
 from evaluation.load import Scenario, drive
 from evaluation.profile import Profile, sample_turns
+from evaluation.scaling_benchmark import measure_scaling, render_scaling_section
 from evaluation.servers import RASA, running_assistant
 from knowledge.paths import PROJECT_ROOT
 
@@ -211,7 +212,7 @@ scaled set-up).
 """
 
 
-def write_report(shipped: System, baseline: System) -> Path:
+def write_report(shipped: System, baseline: System, scaling: str) -> Path:
     def line(label: str, pick: Any, unit: str, digits: int = 0) -> str:
         a, b = pick(shipped), pick(baseline)
         return f"| {label} | {a:.{digits}f} {unit} | {b:.{digits}f} {unit} | {ratio(a, b)} |"
@@ -266,7 +267,8 @@ Single visitor, shipped: p99 {one_user.percentile(99):.1f} ms over {one_user.tur
 ## Targets
 
 {targets_table(shipped, baseline)}
-{profile_section(shipped)}"""
+{profile_section(shipped)}
+{scaling}"""
     REPORTS_DIR.mkdir(exist_ok=True)
     path = REPORTS_DIR / "benchmark.md"
     path.write_text(report, encoding="utf-8")
@@ -294,7 +296,8 @@ def main() -> None:
         reuse="--reuse-baseline" in sys.argv[1:],
     )
     plot([shipped, baseline], REPORTS_DIR / "benchmark.png")
-    print(f"wrote {write_report(shipped, baseline)}")
+    scaling = render_scaling_section(measure_scaling())
+    print(f"wrote {write_report(shipped, baseline, scaling)}")
 
 
 if __name__ == "__main__":
