@@ -1,4 +1,4 @@
-"""Rasa's socket.io channel as the widget needs it (credentials.yml names this class).
+"""Rasa's socket.io channel as the widget needs it (the base of the channel in credentials.yml).
 
 Two differences from `rasa.core.channels.socketio.SocketIOInput`, both in Rasa 3.6:
 - Rasa turns engine.io's origin check off (`cors_allowed_origins=[]`), and browsers do
@@ -9,15 +9,14 @@ Two differences from `rasa.core.channels.socketio.SocketIOInput`, both in Rasa 3
   (`{"citation": ...}`) cannot be sent at all. Here a message with custom JSON goes out
   as one event `{"text": ..., "custom": ...}`: the "Source: …" line and its citation
   arrive together.
-- Rasa 3.6 calls python-socketio 5's `enter_room` coroutine without awaiting it, so with
-  `session_persistence` a socket never joins its session's room and receives no reply.
-  Here the session request awaits it.
+
+The event handlers (session ids handed out by the channel, `enter_room` awaited, input
+limits) are `channels.limits.LimitedSocketIOInput`'s, which builds on this class.
 """
 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -26,17 +25,12 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 DEFAULT_ALLOWED_ORIGINS = "http://localhost:8000"
-MAX_SESSION_ID_LENGTH = 128
 
 
 def allowed_origins() -> list[str]:
     """Space- or comma-separated origins from CORS_ORIGINS (the demo page's by default)."""
     configured = os.environ.get("CORS_ORIGINS") or DEFAULT_ALLOWED_ORIGINS
     return [origin for origin in configured.replace(",", " ").split() if origin]
-
-
-def _valid_session_id(session_id: Any) -> bool:
-    return isinstance(session_id, str) and 0 < len(session_id) <= MAX_SESSION_ID_LENGTH
 
 
 class WidgetSocketIOOutput(SocketIOOutput):
@@ -67,35 +61,6 @@ class WidgetSocketIOInput(SocketIOInput):
         # sanic-cors (`rasa run --cors`) already writes the CORS headers of every HTTP
         # response; engine.io adding its own would duplicate them and browsers refuse that.
         engine._cors_headers = lambda environ: []
-
-        sio = self.sio
-
-        @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: str, data: Any) -> None:
-            """Rasa's handler, with `enter_room` awaited and a session id checked."""
-            requested = data.get("session_id") if isinstance(data, dict) else None
-            session_id = requested if _valid_session_id(requested) else uuid.uuid4().hex
-            if self.session_persistence:
-                await sio.enter_room(sid, session_id, namespace=self.namespace)
-            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
-
-        @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: str, data: Any) -> None:
-            """Rasa's handler, with the output channel above."""
-            if not isinstance(data, dict):
-                return
-            sender_id = data.get("session_id") if self.session_persistence else sid
-            if not _valid_session_id(sender_id):
-                return
-            metadata = data.get(self.metadata_key) or {}
-            message = UserMessage(
-                str(data.get("message", "")),
-                WidgetSocketIOOutput(sio, self.bot_message_evt),
-                sender_id,
-                input_channel=self.name(),
-                metadata=metadata if isinstance(metadata, dict) else {},
-            )
-            await on_new_message(message)
 
         return socketio_webhook
 
