@@ -75,8 +75,14 @@ class CountingOutput(OutputChannel):
         return self.channel.name()
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """How Rasa sends every bot message."""
         self.replies += 1
         await self.channel.send_response(recipient_id, message)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        """How a channel's own code sends a plain line."""
+        self.replies += 1
+        await self.channel.send_text_message(recipient_id, text, **kwargs)
 
 
 async def handle_checked_message(

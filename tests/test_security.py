@@ -212,12 +212,17 @@ def test_the_launcher_refuses_a_wildcard_origin() -> None:
 SECRET_PATTERNS = [
     rb"-----BEGIN [A-Z ]*PRIVATE KEY-----",
     rb"(?i)(api|auth)[_-]?token\s*[:=]\s*['\"]?[A-Za-z0-9+/_-]{12,}",
-    rb"(?i)password\s*[:=]\s*['\"]?[^\s'\"$]{6,}",
-    rb"(?i)(jwt|secret)[_-]?(key|secret)?\s*[:=]\s*['\"]?[A-Za-z0-9+/_-]{12,}",
+    # `secret` as its own word or after `_` (DJANGO_SECRET_KEY), not inside a name such
+    # as Helm's `existingSecret`, whose value names a Kubernetes Secret.
+    rb"(?i)(?<![a-z])(jwt|secret)[_-]?(key|secret)?\s*[:=]\s*['\"]?[A-Za-z0-9+/_-]{12,}",
     rb"AKIA[0-9A-Z]{16}",
     rb"gh[pousr]_[A-Za-z0-9]{30,}",
     rb"xox[baprs]-[A-Za-z0-9-]{10,}",
 ]
+# In configuration and shell files a password may stand unquoted; in Python a literal
+# is a quoted string, and `password=settings.password` passes a variable.
+PASSWORD_PATTERN = rb"(?i)password\s*[:=]\s*['\"]?[^\s'\"$]{6,}"
+PYTHON_PASSWORD_PATTERN = rb"(?i)password\s*[:=]\s*['\"][^\s'\"$]{6,}"
 
 
 def test_no_secrets_are_committed() -> None:
@@ -232,9 +237,10 @@ def test_no_secrets_are_committed() -> None:
         if not path.is_file() or path.suffix in {".png", ".lock"}:
             continue
         content = path.read_bytes()
+        password = PYTHON_PASSWORD_PATTERN if path.suffix == ".py" else PASSWORD_PATTERN
         findings += [
             f"{name.decode()}: {match.group(0)[:40]!r}"
-            for pattern in SECRET_PATTERNS
+            for pattern in [*SECRET_PATTERNS, password]
             for match in re.finditer(pattern, content)
         ]
         assert not name.endswith((b".db", b".env", b".pem", b".key")), name
