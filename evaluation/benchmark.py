@@ -29,7 +29,7 @@ from typing import Any
 import rasa
 import yaml
 
-from evaluation.compare import machine, newest_training_input
+from evaluation.compare import is_current, machine
 from evaluation.load import Scenario, drive
 from evaluation.profile import Profile, sample_turns
 from evaluation.scaling_benchmark import measure_scaling, render_scaling_section
@@ -72,9 +72,7 @@ def reusable_model(name: str) -> tuple[Path, float, str] | None:
     """An earlier run's model, if nothing it was trained from changed since (the
     baseline takes only the importers from config.yml, not its pipeline)."""
     model, timing = BUILD_DIR / f"{name}.tar.gz", BUILD_DIR / f"{name}.seconds"
-    if not (model.exists() and timing.exists()):
-        return None
-    if model.stat().st_mtime < newest_training_input(including_config=False):
+    if not (is_current(model, including_config=False) and timing.exists()):
         return None
     trained_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(model.stat().st_mtime))
     return model, float(timing.read_text()), trained_at

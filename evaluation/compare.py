@@ -147,9 +147,9 @@ def newest_training_input(including_config: bool = True) -> float:
     return max(path.stat().st_mtime for path in inputs)
 
 
-def is_current(path: Path) -> bool:
+def is_current(path: Path, including_config: bool = True) -> bool:
     """Built after every training input changed, so it can be reused."""
-    return path.exists() and path.stat().st_mtime > newest_training_input()
+    return path.exists() and path.stat().st_mtime > newest_training_input(including_config)
 
 
 def train_variant(
@@ -168,8 +168,7 @@ def train_variant(
     timing = BUILD_DIR / f"{name}.seconds"
     unchanged = config_path.exists() and config_path.read_text(encoding="utf-8") == config_text
     # The config text is compared above; config.yml's other edits do not matter here.
-    current = model.exists() and model.stat().st_mtime > newest_training_input(False)
-    if unchanged and current and timing.exists():
+    if unchanged and is_current(model, including_config=False) and timing.exists():
         return model, float(timing.read_text())
     config_path.write_text(config_text, encoding="utf-8")
     started = time.perf_counter()

@@ -84,9 +84,8 @@ def summarize(raw: Path) -> tuple[Counter[str], Counter[str]]:
 
 
 def write_report(profile: Profile) -> None:
-    busy = sum(profile.stages.values())
     package_rows = "\n".join(
-        f"| {name} | {profile.ms_per_turn(count):.1f} ms | {count / busy:.0%} |"
+        f"| {name} | {profile.ms_per_turn(count):.1f} ms | {count / profile.busy_samples:.0%} |"
         for name, count in profile.packages.most_common(12)
     )
     turns = profile.turns
@@ -127,14 +126,17 @@ class Profile:
         return samples / SAMPLES_PER_SECOND / self.turns * 1000
 
     @property
+    def busy_samples(self) -> int:
+        return sum(self.stages.values())
+
+    @property
     def busy_ms_per_turn(self) -> float:
-        return self.ms_per_turn(sum(self.stages.values()))
+        return self.ms_per_turn(self.busy_samples)
 
     def stage_table(self) -> str:
-        busy = sum(self.stages.values())
         rows = [
             f"| {stage} | {self.ms_per_turn(self.stages[stage]):.1f} ms "
-            f"| {self.stages[stage] / busy:.0%} |"
+            f"| {self.stages[stage] / self.busy_samples:.0%} |"
             for stage, _ in STAGES
         ]
         return "| stage | CPU per turn | share |\n| --- | --- | --- |\n" + "\n".join(rows)
