@@ -26,6 +26,8 @@ MODEL = PROJECT_ROOT / "models" / "spine.tar.gz"
 REPORT = PROJECT_ROOT / "reports" / "profile.md"
 PY_SPY = Path(sys.executable).parent / "py-spy"
 SAMPLES_PER_SECOND = 250
+NLU_STAGE = "NLU pipeline (spaCy, featurizers, DIET)"
+POLICY_STAGE = "dialogue policy (RulePolicy)"
 # A sample belongs to the first stage with one of its functions on the stack.
 STAGES: list[tuple[str, tuple[str, ...]]] = [
     (
@@ -38,8 +40,8 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ),
     ("tracker store: load", ("get_tracker (rasa/core/processor.py",)),
     ("tracker store: save", ("save_tracker (rasa/core/processor.py",)),
-    ("NLU pipeline (spaCy, featurizers, DIET)", ("parse_message (rasa/core/processor.py",)),
-    ("dialogue policy (RulePolicy)", ("_predict_next_with_tracker (rasa/core/processor.py",)),
+    (NLU_STAGE, ("parse_message (rasa/core/processor.py",)),
+    (POLICY_STAGE, ("_predict_next_with_tracker (rasa/core/processor.py",)),
     ("responses, slots and other turn handling", ("handle_message (rasa/core/processor.py",)),
     ("HTTP server (sanic) and event loop", ()),
 ]
@@ -132,6 +134,11 @@ class Profile:
     @property
     def busy_ms_per_turn(self) -> float:
         return self.ms_per_turn(self.busy_samples)
+
+    @property
+    def config_ms_per_turn(self) -> float:
+        """The part of a turn that config.yml decides: the NLU pipeline and the policies."""
+        return self.ms_per_turn(self.stages[NLU_STAGE] + self.stages[POLICY_STAGE])
 
     def stage_table(self) -> str:
         rows = [
