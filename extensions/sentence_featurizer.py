@@ -1,0 +1,93 @@
+"""Dense sentence features from all-MiniLM-L6-v2, as a Rasa featurizer.
+
+Word-count features only know the words seen in training; a sentence embedding puts
+"which cancers tend to wind up in the backbone" near "what cancers spread to the
+spine", so the classifier generalises beyond the training phrasings. Only sentence
+features are added (no per-token ones): the classifier needs the meaning of the whole
+message, and the sparse featurizers already cover tokens.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import FEATURIZER_CLASS_ALIAS
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from extensions.sentence_encoder import (
+    DEFAULT_MODEL_DIR,
+    WEIGHTS_SHA256,
+    SentenceEncoder,
+    load_encoder,
+)
+from knowledge.paths import PROJECT_ROOT
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
+class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            **DenseFeaturizer.get_default_config(),
+            # relative paths are read from the project root
+            "model_dir": str(DEFAULT_MODEL_DIR),
+            "weights_sha256": WEIGHTS_SHA256,
+        }
+
+    @classmethod
+    def validate_config(cls, config: dict[str, Any]) -> None:
+        digest = str(config.get("weights_sha256", ""))
+        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise ValueError(f"weights_sha256 must be a sha256 hex digest, not {digest!r}")
+
+    @staticmethod
+    def required_packages() -> list[str]:
+        return ["tokenizers", "safetensors"]
+
+    def __init__(self, config: dict[str, Any], name: str) -> None:
+        super().__init__(name, config)
+        model_dir = Path(self._config["model_dir"])
+        if not model_dir.is_absolute():
+            model_dir = PROJECT_ROOT / model_dir
+        # Loaded (and its sha256 checked) when the model is built or loaded, so a
+        # missing or altered weight file stops training or start-up, not a chat turn.
+        self._encoder: SentenceEncoder = load_encoder(model_dir, self._config["weights_sha256"])
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SentenceEmbeddingFeaturizer:
+        return cls(config, execution_context.node_name)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        with_text = [message for message in messages if message.get(TEXT)]
+        if not with_text:
+            return messages
+        vectors = self._encoder.encode([message.get(TEXT) for message in with_text])
+        for message, vector in zip(with_text, vectors, strict=True):
+            message.add_features(
+                Features(
+                    vector[None, :],
+                    FEATURE_TYPE_SENTENCE,
+                    TEXT,
+                    self._config[FEATURIZER_CLASS_ALIAS],
+                )
+            )
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self.process(training_data.training_examples)
+        return training_data

@@ -1,0 +1,87 @@
+"""The NumPy all-MiniLM-L6-v2 gives sentence-transformers' own vectors, from checked weights."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from extensions.sentence_encoder import (
+    DEFAULT_MODEL_DIR,
+    EncoderWeightsError,
+    SentenceEncoder,
+    load_encoder,
+)
+from extensions.sentence_featurizer import SentenceEmbeddingFeaturizer
+from knowledge.paths import PROJECT_ROOT
+
+REFERENCE = Path(__file__).parent / "data" / "minilm_reference_vectors.json"
+MODEL_DIR = PROJECT_ROOT / DEFAULT_MODEL_DIR
+
+
+@pytest.fixture(scope="module")
+def encoder() -> SentenceEncoder:
+    if not (MODEL_DIR / "model.safetensors").exists():
+        pytest.fail("sentence encoder missing: run `make encoder` (make test installs it)")
+    return load_encoder(MODEL_DIR)
+
+
+def test_vectors_match_sentence_transformers(encoder: SentenceEncoder) -> None:
+    reference = json.loads(REFERENCE.read_text(encoding="utf-8"))
+    vectors = encoder.encode(reference["texts"])
+    expected = np.array(reference["vectors"])
+    cosine = (vectors * expected).sum(axis=1)
+    assert cosine.min() > 0.9999, cosine
+    assert np.abs(vectors - expected).max() < 1e-4
+
+
+def test_a_message_gets_the_same_vector_alone_or_in_a_batch(encoder: SentenceEncoder) -> None:
+    texts = ["hi", "which cancers spread to the spine and why do they go there?"]
+    alone = np.vstack([encoder.encode([text]) for text in texts])
+    assert np.allclose(alone, encoder.encode(texts), atol=1e-5)
+
+
+def test_similar_questions_are_closer_than_unrelated_ones(encoder: SentenceEncoder) -> None:
+    spine, backbone, weather = encoder.encode(
+        [
+            "what cancers spread to the spine",
+            "which cancers tend to wind up in the backbone",
+            "will it rain tomorrow",
+        ]
+    )
+    assert spine @ backbone > spine @ weather + 0.3
+
+
+def test_altered_weights_are_refused(tmp_path: Path) -> None:
+    for name in ("tokenizer.json", "config.json"):
+        (tmp_path / name).write_bytes((MODEL_DIR / name).read_bytes())
+    (tmp_path / "model.safetensors").write_bytes(b"not the weights")
+    with pytest.raises(EncoderWeightsError, match="sha256"):
+        SentenceEncoder.load(tmp_path)
+
+
+def test_missing_weights_say_how_to_install_them(tmp_path: Path) -> None:
+    with pytest.raises(EncoderWeightsError, match="make encoder"):
+        SentenceEncoder.load(tmp_path)
+
+
+def test_featurizer_adds_one_sentence_vector_per_message(encoder: SentenceEncoder) -> None:
+    featurizer = SentenceEmbeddingFeaturizer(
+        SentenceEmbeddingFeaturizer.get_default_config(), "sentence_features"
+    )
+    messages = [Message(data={TEXT: "what are the symptoms"}), Message(data={})]
+    featurizer.process(messages)
+    sequence, sentence = messages[0].get_dense_features(TEXT)
+    assert sequence is None
+    assert sentence is not None and sentence.features.shape == (1, 384)
+    assert messages[1].features == []
+
+
+@pytest.mark.parametrize("digest", ["", "abc", "g" * 64])
+def test_featurizer_config_needs_a_real_digest(digest: str) -> None:
+    with pytest.raises(ValueError, match="sha256"):
+        SentenceEmbeddingFeaturizer.validate_config({"weights_sha256": digest})
