@@ -1,15 +1,20 @@
-"""Puts possible spinal cord compression first, whatever the classifier thought.
+"""Puts possible spinal cord compression first, and only when it is described.
 
-The classifier is trained on an `emergency` intent too, but a missed emergency is the
-one error this assistant must not make, so red-flag phrases found by the project's
-spaCy pipeline (span ruler, data/knowledge/lexicon.yml) override the predicted intent.
-A general question that merely names a red flag ("is loss of bladder control a
-symptom?") is left to the classifier: the override needs the message to be about
-someone (I, my dad, she …) or not to be phrased as a question.
+A missed emergency is the one error this assistant must not make, so red-flag phrases
+found by the project's spaCy pipeline (span ruler, data/knowledge/lexicon.yml)
+override the predicted intent. Over-alarming frightens people and teaches them to
+ignore the warning, so each flag is read in its context first (the ConText algorithm,
+Harkema et al. 2009, on the cue spans the pipeline marks): a negated ("no leg
+weakness"), past and resolved ("two years ago ... it cleared up"), hypothetical ("what
+should we watch for?") or learning ("nursing student revising red flags") mention is
+not an emergency, and neither is a general question ("is incontinence a symptom?").
+The classifier's own `emergency` prediction stands when no red flag is found and it is
+sure enough, and is withdrawn when every red flag found is one of those mentions.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -17,34 +22,170 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-EMERGENCY_INTENT = "emergency"
-SAFETY_SPANS_KEY = "safety"
-RED_FLAG_LABEL = "RED_FLAG"
-PERSON_LABEL = "PERSON_REF"
-QUESTION_OPENERS = frozenset(
-    "what is are can could does do how why which when will would should where who may might".split()
+from knowledge.lexicon import (
+    CONTEXT_SPANS_KEY,
+    CURRENT_LABEL,
+    DIRECTIONS,
+    GENERAL_LABEL,
+    MODIFIERS,
+    PERSON_LABEL,
+    PSEUDO_NEGATION_LABEL,
+    RED_FLAG_LABEL,
+    SAFETY_SPANS_KEY,
+    TERMINATE_LABEL,
+    cue_label,
 )
 
+EMERGENCY_INTENT = "emergency"
+QUESTION_OPENERS = frozenset(
+    "what is are can could does do how why which when will would should where who may might "
+    "tell explain describe list define".split()
+)
+# How far a cue reaches (tokens), and how near a person must be to a flag to make
+# it "said of someone" ("my legs", "he can't walk", "loss of bladder control in dad").
+CUE_WINDOW = 10
+PERSON_WINDOW = 3
+SCOPE_BREAKS = frozenset({",", ";", ":", "-", "–"})
+LINKING_WORDS = frozenset({"in", "of", "for", "with", "on"})
 
-def is_question(text: str, first_token: str | None) -> bool:
-    return text.rstrip().endswith("?") or (first_token or "") in QUESTION_OPENERS
+
+@dataclass(frozen=True)
+class RedFlag:
+    span: Any  # spacy.tokens.Span
+    modifiers: frozenset[str]
+    of_someone: bool
+
+    @property
+    def is_active(self) -> bool:
+        return not self.modifiers
+
+
+def _spans(doc: Any, key: str, label: str) -> list[Any]:
+    return [span for span in doc.spans.get(key, []) if span.label_ == label]
+
+
+def _is_question(sentence: Any) -> bool:
+    """Ends with a question mark or opens like a question. A "?" glued to the next word
+    is the clinical "query" ("new onset, ?MSCC"), not a question."""
+    first = next((token.lower_ for token in sentence if not token.is_punct), "")
+    last = sentence[-1]
+    glued = not last.whitespace_ and last.i + 1 < len(last.doc)
+    return (last.text == "?" and not glued) or first in QUESTION_OPENERS
+
+
+class FlagContext:
+    """The cue spans of one message, and which of them reach a given red flag."""
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.people = _spans(doc, SAFETY_SPANS_KEY, PERSON_LABEL)
+        self.terminators = _spans(doc, CONTEXT_SPANS_KEY, TERMINATE_LABEL)
+        self.current = _spans(doc, CONTEXT_SPANS_KEY, CURRENT_LABEL)
+        self.is_learning = bool(_spans(doc, CONTEXT_SPANS_KEY, GENERAL_LABEL))
+        pseudo = _spans(doc, CONTEXT_SPANS_KEY, PSEUDO_NEGATION_LABEL)
+        self.cues = {
+            (modifier, direction): [
+                cue
+                for cue in _spans(doc, CONTEXT_SPANS_KEY, cue_label(modifier, direction))
+                if not any(p.start <= cue.start and cue.end <= p.end for p in pseudo)
+            ]
+            for modifier in MODIFIERS
+            for direction in DIRECTIONS
+        }
+
+    def _person_at(self, index: int) -> bool:
+        return any(person.start == index for person in self.people)
+
+    def _breaks_scope(self, start: int, end: int) -> bool:
+        """A terminator between two positions, or a comma followed by someone
+        ("no, she can't walk")."""
+        if any(start <= term.start and term.end <= end for term in self.terminators):
+            return True
+        return any(
+            self.doc[index].text in SCOPE_BREAKS
+            and any(self._person_at(after) for after in range(index + 1, index + 3))
+            for index in range(start, end)
+        )
+
+    def _reaches(self, cue: Any, flag: Any, modifier: str, direction: str) -> bool:
+        if cue.sent.start != flag.sent.start or (cue.start < flag.end and flag.start < cue.end):
+            return False
+        start, end = (cue.end, flag.start) if direction == "forward" else (flag.end, cue.start)
+        if not 0 <= end - start <= CUE_WINDOW or self._breaks_scope(start, end):
+            return False
+        # "I don't know what to do, my dad can't walk": a negation belongs to its own
+        # clause, and someone named in between starts another.
+        return modifier != "negated" or not any(start <= p.start < end for p in self.people)
+
+    def of_someone(self, flag: Any) -> bool:
+        """Someone just before or inside the flag, or right after it through a linking
+        word ("weakness in my dad's legs", "loss of control in him"), with no
+        punctuation in between ("for my essay: loss of bladder control" is not)."""
+        after = flag.end if flag.end < len(self.doc) else None
+        linked = after is not None and self.doc[after].lower_ in LINKING_WORDS
+
+        def unbroken(start: int, end: int) -> bool:
+            return not any(token.text in SCOPE_BREAKS for token in self.doc[start:end])
+
+        return any(
+            (flag.start - PERSON_WINDOW <= p.start < flag.end and unbroken(p.end, flag.start))
+            or (linked and flag.end < p.start <= flag.end + PERSON_WINDOW)
+            for p in self.people
+        )
+
+    def modifiers(self, flag: Any) -> frozenset[str]:
+        found = {
+            modifier
+            for (modifier, direction), cues in self.cues.items()
+            if any(self._reaches(cue, flag, modifier, direction) for cue in cues)
+        }
+        if self.of_someone(flag):
+            found -= {"hypothetical"}  # "what if my legs go weak" is still about someone
+        elif self.is_learning:
+            found.add("learning")
+        return frozenset(found)
+
+    def is_described(self, flag: RedFlag) -> bool:
+        """Said of someone, stated rather than asked, or said to be happening now."""
+        sentence = flag.span.sent
+        now = any(cue.sent.start == sentence.start for cue in self.current)
+        return flag.of_someone or now or not _is_question(sentence)
+
+
+def red_flags(doc: Any) -> tuple[list[RedFlag], FlagContext]:
+    context = FlagContext(doc)
+    flags = [
+        RedFlag(span, context.modifiers(span), context.of_someone(span))
+        for span in _spans(doc, SAFETY_SPANS_KEY, RED_FLAG_LABEL)
+    ]
+    return flags, context
 
 
 def describes_emergency(doc: Any) -> bool:
-    """True when the message describes red flags rather than asking about them."""
-    spans = doc.spans.get(SAFETY_SPANS_KEY, [])
-    labels = {span.label_ for span in spans}
-    if RED_FLAG_LABEL not in labels:
-        return False
-    first_token = doc[0].lower_ if len(doc) else None
-    return PERSON_LABEL in labels or not is_question(doc.text, first_token)
+    """True when some red flag is described as happening, not asked or told about."""
+    flags, context = red_flags(doc)
+    return any(flag.is_active and context.is_described(flag) for flag in flags)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class EmergencyDetector(GraphComponent):
+    @classmethod
+    def required_components(cls) -> list[type]:
+        return [SpacyNLP]
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        # Without any red flag, the classifier alone must be this sure of `emergency`
+        # (below it, "right, thanks, going now" could get urgent advice).
+        return {"classifier_only_confidence": 0.5}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._classifier_only = float(config["classifier_only_confidence"])
+
     @classmethod
     def create(
         cls,
@@ -53,22 +194,41 @@ class EmergencyDetector(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> EmergencyDetector:
-        return cls()
+        return cls({**cls.get_default_config(), **config})
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             doc = message.get(SPACY_DOCS[TEXT])
-            if doc is not None and describes_emergency(doc):
-                self._mark_emergency(message)
+            if doc is None:
+                continue
+            flags, context = red_flags(doc)
+            confidence = self._classifier_confidence(message)
+            if any(flag.is_active and context.is_described(flag) for flag in flags):
+                self._set(message, [{INTENT_NAME_KEY: EMERGENCY_INTENT, "confidence": 1.0}])
+            elif confidence and (flags or confidence < self._classifier_only):
+                self._set(message, [])  # red flags only mentioned, or too unsure
         return messages
 
     @staticmethod
-    def _mark_emergency(message: Message) -> None:
-        ranking = [
+    def _classifier_confidence(message: Message) -> float:
+        return max(
+            (
+                float(entry.get("confidence") or 0.0)
+                for entry in message.get(INTENT_RANKING_KEY, [])
+                if entry.get(INTENT_NAME_KEY) == EMERGENCY_INTENT
+            ),
+            default=0.0,
+        )
+
+    @staticmethod
+    def _set(message: Message, emergency: list[dict[str, Any]]) -> None:
+        """The ranking with `emergency` first or not at all; the top entry is the intent."""
+        others = [
             entry
             for entry in message.get(INTENT_RANKING_KEY, [])
             if entry.get(INTENT_NAME_KEY) != EMERGENCY_INTENT
         ]
-        emergency = {INTENT_NAME_KEY: EMERGENCY_INTENT, "confidence": 1.0}
-        message.set(INTENT, emergency, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [emergency] + ranking, add_to_output=True)
+        ranking = emergency + others
+        if ranking:
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

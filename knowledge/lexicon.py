@@ -1,4 +1,9 @@
-"""The lexicon in data/knowledge/lexicon.yml: lay synonyms, entity phrases, red flags."""
+"""The lexicon in data/knowledge/lexicon.yml: lay synonyms, entity phrases, red flags
+and the context cues around them.
+
+The span keys and labels are defined here once: scripts/build_spacy_pipeline.py writes
+them into the spaCy pipeline and extensions/emergency_detector.py reads them back.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +18,54 @@ from knowledge.paths import LEXICON_FILE
 
 TokenPattern = list[dict[str, Any]]
 
+SAFETY_SPANS_KEY = "safety"  # red flags and person references
+CONTEXT_SPANS_KEY = "context"  # cues around them
+RED_FLAG_LABEL = "RED_FLAG"
+PERSON_LABEL = "PERSON_REF"
+MODIFIERS = ("negated", "historical", "hypothetical", "possibility")
+DIRECTIONS = ("forward", "backward")
+GENERAL_LABEL = "GENERAL"
+CURRENT_LABEL = "CURRENT"
+PSEUDO_NEGATION_LABEL = "PSEUDO_NEGATION"
+TERMINATE_LABEL = "TERMINATE"
+
+
+def cue_label(modifier: str, direction: str) -> str:
+    return f"{modifier}_{direction}".upper()
+
+
+@dataclass(frozen=True)
+class ContextCues:
+    """Cue phrases by modifier and direction, plus learning, present-time and
+    scope-ending ones."""
+
+    directed: dict[str, dict[str, list[str]]]
+    pseudo_negation: list[str]
+    general: list[str]
+    current: list[str]
+    terminate: list[str]
+
+    def labelled_phrases(self) -> list[tuple[str, str]]:
+        """(span label, phrase) for every cue."""
+        pairs = [
+            (cue_label(modifier, direction), phrase)
+            for modifier, directions in self.directed.items()
+            for direction, phrases in directions.items()
+            for phrase in phrases
+        ]
+        pairs += [(PSEUDO_NEGATION_LABEL, phrase) for phrase in self.pseudo_negation]
+        pairs += [(GENERAL_LABEL, phrase) for phrase in self.general]
+        pairs += [(CURRENT_LABEL, phrase) for phrase in self.current]
+        pairs += [(TERMINATE_LABEL, phrase) for phrase in self.terminate]
+        return pairs
+
 
 @dataclass(frozen=True)
 class Lexicon:
     lemma_synonyms: dict[str, list[str]]
     entities: dict[str, dict[str, list[str]]]
     red_flags: dict[str, list[TokenPattern]]
+    context: ContextCues
     person_references: list[str]
 
     def entity_synonyms(self) -> dict[str, str]:
@@ -35,6 +82,31 @@ class Lexicon:
     def canonical_values(self, label: str) -> list[str]:
         return list(self.entities.get(label, {}))
 
+    def words(self) -> set[str]:
+        """Every word the lexicon knows, lower-cased: the page's subject in other words,
+        and the words around it (people, time, negation, learning)."""
+        phrases = [*self.lemma_synonyms, *(v for vs in self.lemma_synonyms.values() for v in vs)]
+        for values in self.entities.values():
+            for canonical, variants in values.items():
+                phrases += [canonical, *variants]
+        phrases += self.person_references
+        phrases += [phrase for _, phrase in self.context.labelled_phrases()]
+        return {word for phrase in phrases for word in phrase.lower().split()}
+
+
+def _context(raw: dict[str, Any]) -> ContextCues:
+    directed = {
+        modifier: {direction: list(raw[modifier].get(direction) or []) for direction in DIRECTIONS}
+        for modifier in MODIFIERS
+    }
+    return ContextCues(
+        directed,
+        pseudo_negation=list(raw["pseudo_negation"]),
+        general=list(raw["general"]),
+        current=list(raw["current"]),
+        terminate=list(raw["terminate"]),
+    )
+
 
 @cache
 def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
@@ -43,5 +115,6 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         lemma_synonyms=raw["lemma_synonyms"],
         entities=raw["entities"],
         red_flags=raw["red_flags"],
+        context=_context(raw["context"]),
         person_references=raw["person_references"],
     )

@@ -2,10 +2,13 @@
 
 English model packages cannot be downloaded here, so the pipeline is a blank English
 tokenizer plus components whose data ship with the project or with spacy-lookups-data:
-  lemmatizer (lookup tables) → attribute_ruler (lay synonyms as lemmas)
+  sentencizer (sentence ends, the scope of context cues)
+  → lemmatizer (lookup tables) → attribute_ruler (lay synonyms as lemmas)
   → entity_ruler (cancer types, syndromes, symptoms, tests, spine regions)
   → span_ruler (red flags of spinal cord compression and person references,
-    in doc.spans["safety"], read by extensions/emergency_detector.py).
+    in doc.spans["safety"]) → span_ruler "context_ruler" (negation, past, hypothetical,
+    learning and terminating cues, in doc.spans["context"]); both read by
+    extensions/emergency_detector.py.
 
 Usage: python scripts/build_spacy_pipeline.py [OUTPUT_DIR]
 """
@@ -24,16 +27,20 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from knowledge import load_lexicon  # noqa: E402
-from knowledge.lexicon import Lexicon  # noqa: E402
+from knowledge.lexicon import (  # noqa: E402
+    CONTEXT_SPANS_KEY,
+    PERSON_LABEL,
+    RED_FLAG_LABEL,
+    SAFETY_SPANS_KEY,
+    Lexicon,
+)
 
 DEFAULT_OUTPUT = PROJECT_ROOT / "build" / "spacy" / "en_spine_assistant"
-SAFETY_SPANS_KEY = "safety"
-RED_FLAG_LABEL = "RED_FLAG"
-PERSON_LABEL = "PERSON_REF"
 
 
 def build(lexicon: Lexicon) -> Language:
     nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     attribute_ruler = cast(AttributeRuler, nlp.add_pipe("attribute_ruler"))
     entity_ruler = cast(
@@ -45,11 +52,21 @@ def build(lexicon: Lexicon) -> Language:
             "span_ruler", config={"spans_key": SAFETY_SPANS_KEY, "phrase_matcher_attr": "LOWER"}
         ),
     )
+    context_ruler = cast(
+        SpanRuler,
+        nlp.add_pipe(
+            "span_ruler",
+            name="context_ruler",
+            config={"spans_key": CONTEXT_SPANS_KEY, "phrase_matcher_attr": "LOWER"},
+        ),
+    )
     nlp.initialize()  # loads the lookup tables; the rulers are filled afterwards
 
+    # NORM, not LOWER: the tokenizer splits "can't" into "ca" (norm "can") + "n't", so
+    # the shorthand "ca" (cancer) must not rewrite it.
     for lemma, variants in lexicon.lemma_synonyms.items():
         attribute_ruler.add(
-            patterns=[[{"LOWER": variant.lower()}] for variant in variants],
+            patterns=[[{"NORM": variant.lower()}] for variant in variants],
             attrs={"LEMMA": lemma},
         )
     entity_ruler.add_patterns(
@@ -69,6 +86,12 @@ def build(lexicon: Lexicon) -> Language:
         {"label": PERSON_LABEL, "pattern": [{"LOWER": word}]} for word in lexicon.person_references
     ]
     span_ruler.add_patterns(safety_patterns)
+    context_ruler.add_patterns(
+        [
+            {"label": label, "pattern": phrase.lower()}
+            for label, phrase in lexicon.context.labelled_phrases()
+        ]
+    )
     nlp.meta.update(
         {
             "name": "spine_assistant",

@@ -1,4 +1,4 @@
-"""Possible spinal cord compression wins over any other intent."""
+"""Possible spinal cord compression wins over any other intent, and only when described."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from extensions.emergency_detector import EmergencyDetector, describes_emergency
+from extensions.emergency_detector import EmergencyDetector, describes_emergency, red_flags
 
 DESCRIBED_EMERGENCIES = [
     "I can't walk",
@@ -26,15 +26,56 @@ DESCRIBED_EMERGENCIES = [
     "weakness in both legs",
     "I haven't been able to pee since this morning",
     "loss of bladder control",
+    # paralysis and "stopped working" wording
+    "I think I'm going paralysed",
+    "his legs have just stopped working",
+    "my legs won't hold me up",
+    # retention is bladder dysfunction too
+    "she hasn't passed urine all day",
+    "I can't empty my bladder",
+    # clinical notes
+    "known ca, new bilat leg weakness, retaining",
+    "72M prostate ca, new onset LL weakness, ?MSCC",
+    "pt unable to weight bear since this am",
+    # first person and carers, typos
+    "my legz r weak n numb",
+    "dad cnt wee and his back is agony",
+    "grandad can no longer walk",
+    # a negation elsewhere does not hide a described flag
+    "no bladder problems but he can't walk",
+    "No, she can't walk.",
+    "I don't know what to do, my dad can't walk",
+    "I'm a student but right now I can't feel my legs",
+    # asked, but said of someone or of now
+    "is it normal that my legs feel weak?",
+    "what does it mean if my legs go numb?",
+    "why can't I walk since this morning?",
 ]
 
-GENERAL_QUESTIONS = [
+MENTIONS = [
+    # general questions
     "is loss of bladder control a symptom?",
     "can it cause weakness in the legs?",
-    "what are the symptoms",
     "can you walk after keyhole surgery?",
     "is numbness a symptom?",
     "does it cause back pain?",
+    "can spinal mets make someone unable to walk?",
+    # negations
+    "no leg weakness, just asking how it's diagnosed",
+    "he has no numbness or weakness and his bladder is fine",
+    "I don't have any leg weakness, what does an MRI show?",
+    "mum denies any bladder or bowel problems",
+    # past and resolved
+    "dad was incontinent two years ago after an infection but it cleared up",
+    "her legs were weak before the operation and are fine now",
+    # hypothetical and future
+    "what signs should we watch for, like leg weakness?",
+    "if my husband ever gets numb legs, who do we call?",
+    "we were told paralysis can happen if the cord is squashed",
+    # learning
+    "nursing student revising MSCC: does it cause urinary retention?",
+    "for my exam: is saddle numbness a red flag?",
+    # nothing of the kind
     "hello",
     "how is it diagnosed",
 ]
@@ -49,43 +90,77 @@ def test_described_red_flags_are_emergencies(nlp: Any, text: str) -> None:
     assert describes_emergency(doc(nlp, text))
 
 
-@pytest.mark.parametrize("text", GENERAL_QUESTIONS)
-def test_general_questions_are_left_to_the_classifier(nlp: Any, text: str) -> None:
+@pytest.mark.parametrize("text", MENTIONS)
+def test_mentions_and_general_questions_are_not(nlp: Any, text: str) -> None:
     assert not describes_emergency(doc(nlp, text))
 
 
-def message(nlp: Any, text: str, intent: str, confidence: float) -> Message:
+@pytest.mark.parametrize(
+    ("text", "modifier"),
+    [
+        ("no leg weakness", "negated"),
+        ("legs were weak two years ago", "historical"),
+        ("the numbness in her legs cleared up", "historical"),
+        ("watch out for leg weakness", "hypothetical"),
+        ("if he ever loses bladder control", "possibility"),
+        ("we were told paralysis can happen", "possibility"),
+        ("for my essay: loss of bladder control", "learning"),
+    ],
+)
+def test_each_cue_gives_its_modifier(nlp: Any, text: str, modifier: str) -> None:
+    flags, _ = red_flags(doc(nlp, text))
+    assert flags and all(modifier in flag.modifiers for flag in flags)
+
+
+def message(nlp: Any, text: str, ranking: list[tuple[str, float]]) -> Message:
     msg = Message(data={TEXT: text})
     msg.set(SPACY_DOCS[TEXT], doc(nlp, text))
-    msg.set("intent", {"name": intent, "confidence": confidence})
-    msg.set(
-        "intent_ranking",
-        [{"name": intent, "confidence": confidence}, {"name": "emergency", "confidence": 0.1}],
-    )
+    entries = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    msg.set("intent", entries[0])
+    msg.set("intent_ranking", entries)
     return msg
 
 
+def detector() -> EmergencyDetector:
+    return EmergencyDetector(EmergencyDetector.get_default_config())
+
+
 def test_detector_overrides_a_factual_intent(nlp: Any) -> None:
-    msg = message(nlp, "my legs went weak, what is an MRI?", "faq_mri", 0.9)
-
-    EmergencyDetector().process([msg])
-
+    msg = message(nlp, "my legs went weak, what is an MRI?", [("faq_mri", 0.9), ("emergency", 0.1)])
+    detector().process([msg])
     assert msg.get("intent") == {"name": "emergency", "confidence": 1.0}
-    ranking = [entry["name"] for entry in msg.get("intent_ranking")]
-    assert ranking == ["emergency", "faq_mri"]
+    assert [entry["name"] for entry in msg.get("intent_ranking")] == ["emergency", "faq_mri"]
+
+
+def test_detector_withdraws_the_classifiers_alarm_for_a_mention(nlp: Any) -> None:
+    msg = message(
+        nlp, "is incontinence one of the symptoms?", [("emergency", 0.7), ("faq_symptoms", 0.2)]
+    )
+    detector().process([msg])
+    assert msg.get("intent")["name"] == "faq_symptoms"
+    assert "emergency" not in [entry["name"] for entry in msg.get("intent_ranking")]
+
+
+def test_an_unsure_classifier_alone_raises_no_alarm(nlp: Any) -> None:
+    msg = message(nlp, "right, thanks, going now", [("thank", 0.5), ("emergency", 0.3)])
+    detector().process([msg])
+    assert msg.get("intent")["name"] == "thank"
+    assert "emergency" not in [entry["name"] for entry in msg.get("intent_ranking")]
+
+
+def test_a_sure_classifier_alone_still_raises_it(nlp: Any) -> None:
+    msg = message(nlp, "walking like I'm drunk since monday", [("emergency", 0.8), ("thank", 0.1)])
+    detector().process([msg])
+    assert msg.get("intent")["name"] == "emergency"
 
 
 def test_detector_leaves_other_messages_alone(nlp: Any) -> None:
-    msg = message(nlp, "what is an MRI?", "faq_mri", 0.9)
-
-    EmergencyDetector().process([msg])
-
+    msg = message(nlp, "what is an MRI?", [("faq_mri", 0.9), ("faq_ct_scan", 0.05)])
+    detector().process([msg])
     assert msg.get("intent") == {"name": "faq_mri", "confidence": 0.9}
 
 
 def test_detector_copes_with_a_message_without_doc() -> None:
     msg = Message(data={TEXT: ""})
-
-    EmergencyDetector().process([msg])
-
+    detector().process([msg])
     assert msg.get("intent") is None

@@ -16,7 +16,14 @@ def entities(nlp: Any, text: str) -> list[tuple[str, str]]:
 
 
 def test_pipeline_is_built_from_the_lexicon(nlp: Any) -> None:
-    assert nlp.pipe_names == ["lemmatizer", "attribute_ruler", "entity_ruler", "span_ruler"]
+    assert nlp.pipe_names == [
+        "sentencizer",
+        "lemmatizer",
+        "attribute_ruler",
+        "entity_ruler",
+        "span_ruler",
+        "context_ruler",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -31,6 +38,11 @@ def test_pipeline_is_built_from_the_lexicon(nlp: Any) -> None:
         ("kidney", "renal"),
         ("paralysed", "paraplegia"),
         ("legs", "leg"),
+        ("mets", "metastasis"),
+        ("sx", "symptom"),
+        ("ddx", "differential"),
+        ("gullet", "gastrointestinal"),
+        ("ca", "cancer"),
     ],
 )
 def test_lay_words_get_the_pages_lemma(nlp: Any, text: str, expected: str) -> None:
@@ -44,11 +56,15 @@ def test_lay_words_get_the_pages_lemma(nlp: Any, text: str, expected: str) -> No
         ("what has Cowden syndrome got to do with it", ("syndrome", "cowden syndrome")),
         ("is VHL linked", ("syndrome", "von hippel-lindau disease")),
         ("Rubinstein-Taybi syndrome?", ("syndrome", "rubinstein-taybi syndrome")),
-        ("bowel cancer in the backbone", ("cancer_type", "gastrointestinal cancer")),
+        ("bowel cancer in the backbone", ("cancer_type", "bowel cancer")),
+        ("gi cancer", ("cancer_type", "gastrointestinal cancer")),
         ("is numbness a symptom", ("symptom", "numbness")),
         ("why a CT scan", ("test", "ct scan")),
         ("needle biopsy", ("test", "needle biopsy")),
         ("tumour in the lower back", ("spine_region", "lumbar spine")),
+        ("cancer of the gullet", ("cancer_type", "oesophageal cancer")),
+        ("does colon cancer spread", ("cancer_type", "bowel cancer")),
+        ("is blood cancer one of them", ("cancer_type", "blood cancer")),
     ],
 )
 def test_entities_get_canonical_ids(nlp: Any, text: str, expected: tuple[str, str]) -> None:
@@ -61,3 +77,32 @@ def test_red_flags_and_person_references_are_marked(nlp: Any) -> None:
     assert ("PERSON_REF", "my") in labels
     assert ("RED_FLAG", "ca n't walk") in labels or ("RED_FLAG", "can't walk") in labels
     assert any(label == "RED_FLAG" and "bladder" in text for label, text in labels)
+
+
+def test_the_shorthand_ca_leaves_cant_alone(nlp: Any) -> None:
+    """spaCy splits "can't" into "ca" + "n't"; only the shorthand "ca" means cancer."""
+    assert lemmas(nlp, "known ca") == ["know", "cancer"]
+    assert lemmas(nlp, "i can't walk")[1] == "ca"
+
+
+def test_context_cues_are_marked(nlp: Any) -> None:
+    doc = nlp("no leg weakness two years ago but now he can't walk")
+    labels = {(span.label_, span.text) for span in doc.spans["context"]}
+    assert ("NEGATED_FORWARD", "no") in labels
+    assert ("HISTORICAL_BACKWARD", "years ago") in labels
+    assert ("TERMINATE", "but") in labels
+
+
+def test_every_lexicon_word_is_text(lexicon: Any) -> None:
+    """YAML reads a bare no, off or yes as a boolean, which silently never matches."""
+
+    def strings(value: Any) -> bool:
+        if isinstance(value, dict):
+            return all(strings(v) for v in value.values())
+        if isinstance(value, list):
+            return all(strings(v) for v in value)
+        return not isinstance(value, bool)
+
+    assert strings(lexicon.red_flags)
+    assert strings(lexicon.context.directed)
+    assert strings([lexicon.lemma_synonyms, lexicon.entities, lexicon.person_references])
