@@ -1,0 +1,110 @@
+"""Questions about something the page never mentions are refused, not half-answered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from extensions.answerability import MISSING_TERM_ENTITY, AnswerabilityCheck
+
+KNOWN = {
+    "treatment",
+    "treat",
+    "spine",
+    "spinal",
+    "metastasis",
+    "cancer",
+    "help",
+    "radiation",
+    "therapy",
+    "symptom",
+    "mri",
+    "scan",
+    "what",
+    "pain",
+}
+COMMON = {"does", "help", "my", "mum", "worried", "really", "the", "is", "what", "are", "very"}
+
+
+def parsed(nlp: Any, text: str, intent: str = "faq_treatment") -> Message:
+    message = Message(data={TEXT: text})
+    message.set(SPACY_DOCS[TEXT], nlp(text.lower()))
+    ranking = [{"name": intent, "confidence": 0.9}, {"name": "faq_study_sbrt", "confidence": 0.05}]
+    message.set("intent", ranking[0])
+    message.set("intent_ranking", ranking)
+    return message
+
+
+@pytest.fixture
+def check(tmp_path: Path) -> AnswerabilityCheck:
+    storage = LocalModelStorage(tmp_path)
+    return AnswerabilityCheck(
+        AnswerabilityCheck.get_default_config(), storage, Resource("check"), KNOWN, COMMON
+    )
+
+
+def test_a_word_the_page_never_uses_is_refused_and_named(
+    nlp: Any, check: AnswerabilityCheck
+) -> None:
+    message = parsed(nlp, "Does proton therapy help spinal metastasis?")
+    check.process([message])
+    assert message.get("intent") == {"name": "out_of_scope", "confidence": 1.0}
+    [entity] = [e for e in message.get("entities") if e["entity"] == MISSING_TERM_ENTITY]
+    assert entity["value"] == "proton therapy"
+    assert message.get("answerability")["nearest_topics"][0]["name"] == "faq_treatment"
+    assert all(not e["name"].startswith("faq_") for e in message.get("intent_ranking"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is the treatment for spinal metastasis?",
+        "my mum is really worried, what is the treatment?",  # common words
+        "what is the treatmnet for spinal metastasis",  # a typo of a known word
+        "My dad Bartholomew loves cycling. What is the treatment?",  # outside the question
+    ],
+)
+def test_covered_questions_keep_their_answer(
+    nlp: Any, check: AnswerabilityCheck, text: str
+) -> None:
+    message = parsed(nlp, text)
+    check.process([message])
+    assert message.get("intent")["name"] == "faq_treatment"
+
+
+def test_only_factual_answers_are_checked(nlp: Any, check: AnswerabilityCheck) -> None:
+    message = parsed(nlp, "should I take dexamethasone", intent="personal_advice")
+    check.process([message])
+    assert message.get("intent")["name"] == "personal_advice"
+
+
+def test_the_vocabulary_is_learnt_from_the_page_and_answerable_examples(
+    nlp: Any, tmp_path: Path
+) -> None:
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("check")
+    config = AnswerabilityCheck.get_default_config()
+    examples = []
+    for text, intent in [
+        ("is kyphoplasty a treatment", "out_of_scope"),
+        ("what does zorbulation of the spine mean", "faq_definition"),
+    ]:
+        example = Message(data={TEXT: text, "intent": intent})
+        example.set(SPACY_DOCS[TEXT], nlp(text))
+        examples.append(example)
+    AnswerabilityCheck.create(config, storage, resource, ExecutionContext({}, "1")).train(
+        TrainingData(examples)
+    )
+    loaded = AnswerabilityCheck.load(config, storage, resource, ExecutionContext({}, "1"))
+    assert loaded.missing_terms(nlp("what does zorbulation mean?")) == []  # answerable example
+    assert loaded.missing_terms(nlp("what is thoracic?")) == []  # the page's own word
+    assert loaded.missing_terms(nlp("is kyphoplasty used?")) != []  # only an unanswerable example
