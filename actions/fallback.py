@@ -1,8 +1,9 @@
 """What to do when the classifier is unsure (FallbackClassifier predicted nlu_fallback).
 
 Middle band: the best topics are plausible → "Did you mean …?" with their titles as
-buttons. Below it: the page probably does not answer → contact your clinician. A
-plausible emergency always gets the urgent advice first. The choice is a pure function
+buttons. Below it, or when the classifier leaned to "the page does not answer this" or
+"personal advice": contact your clinician. A plausible emergency always gets the
+urgent advice first. The choice is a pure function
 (`clarify`) so that `make evaluate` scores exactly what users get.
 """
 
@@ -46,6 +47,10 @@ def clarify(ranking: list[dict[str, Any]], knowledge: Knowledge) -> Clarificatio
         for entry in ranked
     ):
         return Clarification("utter_emergency")
+    top_intent = str(ranked[0]["name"]) if ranked else ""
+    if top_intent in REFERRALS:
+        # leaning to "the page doesn't answer that": no topics that would not answer it
+        return Clarification(REFERRALS[top_intent], with_topic_menu=top_intent != "personal_advice")
     suggestions = [
         topic
         for entry in ranked[:MAX_SUGGESTIONS]
@@ -54,7 +59,6 @@ def clarify(ranking: list[dict[str, Any]], knowledge: Knowledge) -> Clarificatio
     ]
     if suggestions:
         return Clarification("utter_did_you_mean", suggestions)
-    top_intent = str(ranked[0]["name"]) if ranked else ""
     return Clarification(
         REFERRALS.get(top_intent, "utter_out_of_scope"),
         with_topic_menu=top_intent != "personal_advice",

@@ -9,9 +9,12 @@ answers, the lexicon nor any answerable training example uses ("proton",
 ("worried", "mum") and typos of known words ("symptms") never count, nor do words
 outside the question itself when the message says which part is the question.
 
-A faq_* prediction with such a word becomes `out_of_scope` at full confidence, with
-the words as a `missing_term` entity so the reply can say what the page does not
-cover; the classifier's topics are kept in `answerability.nearest_topics`.
+It then asks extensions/question_kinds.py whether the question wants a kind of answer
+the topic does not give (a figure, a duration, an abbreviation the page never spells
+out). A faq_* prediction that fails either check becomes `out_of_scope` at full
+confidence, with a `not_on_page` entity saying what the page does not do ("mention
+“proton therapy”", "give figures for that") for the reply; the classifier's topics are
+kept in `answerability.nearest_topics`.
 """
 
 from __future__ import annotations
@@ -38,12 +41,13 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from extensions.question_kinds import QuestionReader
 from knowledge import load_knowledge, load_lexicon
 from knowledge.paths import PROJECT_ROOT
 from knowledge.topics import FAQ_INTENT_PREFIX
 
 OUT_OF_SCOPE = "out_of_scope"
-MISSING_TERM_ENTITY = "missing_term"
+NOT_ON_PAGE_ENTITY = "not_on_page"
 VOCABULARY_FILE = "vocabulary.json"
 QUESTION_OPENERS = frozenset(
     "what is are can could does do how why which when will would should where who".split()
@@ -51,7 +55,12 @@ QUESTION_OPENERS = frozenset(
 
 
 def _words(doc: Any) -> set[str]:
-    return {form for token in doc if token.is_alpha for form in (token.lower_, token.lemma_)}
+    return {
+        form
+        for token in doc
+        if token.lower_.isalnum() and not token.lower_.isdigit()
+        for form in (token.lower_, token.lemma_)
+    }
 
 
 def _common_english(log_probability: float) -> set[str]:
@@ -82,8 +91,6 @@ class AnswerabilityCheck(GraphComponent):
             "common_word_log_probability": -12.0,
             # a word this close to a known one is a typo of it (difflib ratio)
             "typo_similarity": 0.85,
-            # how many missing words the reply may name
-            "max_named_terms": 1,
             # the project's spaCy pipeline, to read the page as the messages are read
             "spacy_pipeline": "build/spacy/en_spine_assistant",
             # nouns that finish a named term: "proton" → "proton beam therapy"
@@ -133,12 +140,14 @@ class AnswerabilityCheck(GraphComponent):
         resource: Resource,
         known: set[str] | None = None,
         common: set[str] | None = None,
+        reader: QuestionReader | None = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._storage = model_storage
         self._resource = resource
         self._known = known or set()
         self._common = common or set()
+        self._reader = reader or QuestionReader()
         self._known_by_length: dict[int, list[str]] = {}
         for word in self._known:
             self._known_by_length.setdefault(len(word), []).append(word)
@@ -165,20 +174,22 @@ class AnswerabilityCheck(GraphComponent):
         texts = [knowledge.source_text()]
         for topic in knowledge.topics:
             texts += [topic.title, topic.answer] + [detail.answer for detail in topic.details]
-        known |= self._words_of(texts)
-        known |= load_lexicon().words()
-        common = _common_english(self._config["common_word_log_probability"])
-        with self._storage.write_to(self._resource) as folder:
-            (folder / VOCABULARY_FILE).write_text(
-                json.dumps({"known": sorted(known), "common": sorted(common)}), encoding="utf-8"
-            )
-        return self._resource
-
-    def _words_of(self, texts: list[str]) -> set[str]:
         import spacy
 
         nlp = spacy.load(PROJECT_ROOT / self._config["spacy_pipeline"])
-        return {word for doc in nlp.pipe(text.lower() for text in texts) for word in _words(doc)}
+        known |= {word for doc in nlp.pipe(t.lower() for t in texts) for word in _words(doc)}
+        known |= load_lexicon().words()
+        reader = QuestionReader.build(
+            knowledge, load_lexicon(), lambda text: [t.lower_ for t in nlp.make_doc(text)]
+        )
+        data = {
+            "known": sorted(known),
+            "common": sorted(_common_english(self._config["common_word_log_probability"])),
+            "questions": reader.as_dict(),
+        }
+        with self._storage.write_to(self._resource) as folder:
+            (folder / VOCABULARY_FILE).write_text(json.dumps(data), encoding="utf-8")
+        return self._resource
 
     @classmethod
     def load(
@@ -194,7 +205,14 @@ class AnswerabilityCheck(GraphComponent):
                 data = json.loads((folder / VOCABULARY_FILE).read_text(encoding="utf-8"))
         except ValueError:
             return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, set(data["known"]), set(data["common"]))
+        return cls(
+            config,
+            model_storage,
+            resource,
+            set(data["known"]),
+            set(data["common"]),
+            QuestionReader(**data["questions"]),
+        )
 
     def _is_known(self, word: str) -> bool:
         if word in self._known:
@@ -213,7 +231,8 @@ class AnswerabilityCheck(GraphComponent):
     def _is_missing(self, token: Any) -> bool:
         word = token.lower_
         return (
-            token.is_alpha
+            word.isalnum()
+            and not word.isdigit()
             and len(word) > 2
             and word not in STOP_WORDS
             and word not in self._common
@@ -222,7 +241,7 @@ class AnswerabilityCheck(GraphComponent):
         )
 
     @staticmethod
-    def _question_part(doc: Any) -> list[Any]:
+    def question_part(doc: Any) -> list[Any]:
         """The sentences that ask something, or the whole message if none says so."""
         asking = [
             sentence
@@ -236,7 +255,7 @@ class AnswerabilityCheck(GraphComponent):
         """Token ranges (start, end) of words the page does not cover, each widened to
         the nouns that finish the term ("proton" → "proton beam therapy")."""
         ranges: list[tuple[int, int]] = []
-        for sentence in self._question_part(doc):
+        for sentence in self.question_part(doc):
             for token in sentence:
                 if not self._is_missing(token):
                     continue
@@ -251,44 +270,54 @@ class AnswerabilityCheck(GraphComponent):
     def _finishes_term(self, token: Any) -> bool:
         return token.lower_ in self._config["term_heads"] or self._is_missing(token)
 
+    @staticmethod
+    def _topic_asked(message: Message) -> str | None:
+        """The topic the classifier chose, or its best topic when it leaned to
+        out_of_scope (then a reason found makes the refusal sure and says why)."""
+        ranking = message.get(INTENT_RANKING_KEY, [])
+        names = [str(entry.get(INTENT_NAME_KEY)) for entry in ranking]
+        if not names or not (names[0].startswith(FAQ_INTENT_PREFIX) or names[0] == OUT_OF_SCOPE):
+            return None
+        return next((name for name in names if name.startswith(FAQ_INTENT_PREFIX)), None)
+
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
+            intent = self._topic_asked(message)
             doc = message.get(SPACY_DOCS[TEXT])
-            if not intent.startswith(FAQ_INTENT_PREFIX) or doc is None:
+            if intent is None or doc is None:
                 continue
+            text = message.get(TEXT) or ""
             missing = self.missing_terms(doc)
             if missing:
-                self._refuse(message, doc, missing)
+                start, end = (
+                    doc[missing[0][0]].idx,
+                    doc[missing[0][1] - 1].idx + len(doc[missing[0][1] - 1]),
+                )
+                self._refuse(message, f"mention “{text[start:end]}”", (start, end))
+                continue
+            entities = message.get(ENTITIES, [])
+            reason = self._reader.refusal(self.question_part(doc), text, intent, entities)
+            if reason:
+                self._refuse(message, reason, (0, len(text)))
         return messages
 
-    def _refuse(self, message: Message, doc: Any, missing: list[tuple[int, int]]) -> None:
+    def _refuse(self, message: Message, reason: str, where: tuple[int, int]) -> None:
         ranking = message.get(INTENT_RANKING_KEY, [])
         nearest = [e for e in ranking if str(e.get(INTENT_NAME_KEY)).startswith(FAQ_INTENT_PREFIX)]
-        text = message.get(TEXT) or ""
-        entities = list(message.get(ENTITIES, []))
-        for start, end in missing[: self._config["max_named_terms"]]:
-            span = doc[start:end]
-            # SpacyNLP saw the lower-cased text; offsets are the same in the original
-            entities.append(
-                {
-                    "entity": MISSING_TERM_ENTITY,
-                    "value": text[span.start_char : span.end_char],
-                    "start": span.start_char,
-                    "end": span.end_char,
-                    "extractor": self.__class__.__name__,
-                }
-            )
+        entity = {
+            "entity": NOT_ON_PAGE_ENTITY,
+            "value": reason,
+            "start": where[0],
+            "end": where[1],
+            "extractor": self.__class__.__name__,
+        }
         refusal = {INTENT_NAME_KEY: OUT_OF_SCOPE, "confidence": 1.0}
         others = [e for e in ranking if e not in nearest and e.get(INTENT_NAME_KEY) != OUT_OF_SCOPE]
         message.set(INTENT, refusal, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [refusal, *others], add_to_output=True)
-        message.set(ENTITIES, entities, add_to_output=True)
+        message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)
         message.set(
             "answerability",
-            {
-                "missing": [doc[start:end].text for start, end in missing],
-                "nearest_topics": nearest[:3],
-            },
+            {"not_on_page": reason, "nearest_topics": nearest[:3]},
             add_to_output=True,
         )

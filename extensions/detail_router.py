@@ -23,11 +23,14 @@ from knowledge import Knowledge, Topic, load_knowledge
 
 
 def routed_topic(knowledge: Knowledge, topic: Topic, entities: list[dict[str, Any]]) -> Topic:
-    """The topic whose details cover an entity the chosen topic lists only others of."""
-    for entity in entities:
-        label, value = entity.get("entity"), entity.get("value")
-        own = [detail for detail in topic.details if detail.entity == label]
-        if not own or any(detail.value == value for detail in own):
+    """The topic whose details cover a named thing, when the chosen topic lists things
+    of that kind but none of those named ("thyroid, or only lung?" stays put)."""
+    named = [(entity.get("entity"), entity.get("value")) for entity in entities]
+    labels = {detail.entity for detail in topic.details}
+    if any((d.entity, d.value) in named for d in topic.details):
+        return topic
+    for label, value in named:
+        if label not in labels:
             continue
         for other in knowledge.topics:
             if any(d.entity == label and d.value == value for d in other.details):

@@ -41,6 +41,10 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             # relative paths are read from the project root
             "model_dir": str(DEFAULT_MODEL_DIR),
             "weights_sha256": WEIGHTS_SHA256,
+            # The vectors have length 1, so each value is tiny next to the word counts
+            # of the sparse featurizers; a linear classifier's regularisation then all
+            # but ignores them. Scaling lets them weigh as much (chosen on validation).
+            "scale": 1.0,
         }
 
     @classmethod
@@ -77,6 +81,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         if not with_text:
             return messages
         vectors = self._encoder.encode([message.get(TEXT) for message in with_text])
+        vectors *= float(self._config["scale"])
         for message, vector in zip(with_text, vectors, strict=True):
             message.add_features(
                 Features(

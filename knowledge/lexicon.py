@@ -61,26 +61,56 @@ class ContextCues:
 
 
 @dataclass(frozen=True)
+class QuestionType:
+    """A kind of answer a question may ask for (a figure, a duration …): its cue
+    phrases, what a refusal says the page does not do, and words one of which must be
+    near for it to count (none: any sentence)."""
+
+    name: str
+    says: str
+    cues: list[str]
+    near: list[str]
+
+
+@dataclass(frozen=True)
+class NotListed:
+    """Things of one kind the page never names, and the topics that list that kind."""
+
+    listed_as: str  # "the cancers that spread to the spine"
+    topics: list[str]
+    values: dict[str, list[str]]  # canonical value → phrases
+
+
+@dataclass(frozen=True)
 class Lexicon:
     lemma_synonyms: dict[str, list[str]]
     entities: dict[str, dict[str, list[str]]]
     red_flags: dict[str, list[TokenPattern]]
     context: ContextCues
     person_references: list[str]
+    question_types: list[QuestionType]
+    expansion_cues: list[str]
+    definition_cues: list[str]
+    asking_words: list[str]
+    not_listed: dict[str, NotListed]
+
+    def entity_phrases(self) -> dict[str, dict[str, list[str]]]:
+        """label → canonical value → phrases, the page's things and those it never names."""
+        merged = {label: dict(values) for label, values in self.entities.items()}
+        for label, unlisted in self.not_listed.items():
+            merged.setdefault(label, {}).update(unlisted.values)
+        return merged
 
     def entity_synonyms(self) -> dict[str, str]:
         """Phrase → canonical value, so Rasa's EntitySynonymMapper fills slots with the
         values that topic details match on."""
         return {
             phrase.lower(): canonical
-            for values in self.entities.values()
+            for values in self.entity_phrases().values()
             for canonical, phrases in values.items()
             for phrase in phrases
             if phrase.lower() != canonical
         }
-
-    def canonical_values(self, label: str) -> list[str]:
-        return list(self.entities.get(label, {}))
 
     def words(self) -> set[str]:
         """Every word the lexicon knows, lower-cased: the page's subject in other words,
@@ -89,7 +119,7 @@ class Lexicon:
         for values in self.entities.values():
             for canonical, variants in values.items():
                 phrases += [canonical, *variants]
-        phrases += self.person_references
+        phrases += self.person_references + self.asking_words
         phrases += [phrase for _, phrase in self.context.labelled_phrases()]
         return {word for phrase in phrases for word in phrase.lower().split()}
 
@@ -117,4 +147,15 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         red_flags=raw["red_flags"],
         context=_context(raw["context"]),
         person_references=raw["person_references"],
+        question_types=[
+            QuestionType(name, kind["says"], list(kind["cues"]), list(kind.get("near") or []))
+            for name, kind in raw["question_types"].items()
+        ],
+        expansion_cues=list(raw["expansion_cues"]),
+        definition_cues=list(raw["definition_cues"]),
+        asking_words=list(raw["asking_words"]),
+        not_listed={
+            label: NotListed(kind["listed_as"], list(kind["topics"]), dict(kind["values"]))
+            for label, kind in raw["not_listed"].items()
+        },
     )

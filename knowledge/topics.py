@@ -64,6 +64,7 @@ class Topic:
     answer: str
     subsection: str | None = None
     details: list[Detail] = field(default_factory=list)
+    gives: list[str] = field(default_factory=list)  # kinds of answer, e.g. "number"
 
     @property
     def intent(self) -> str:
@@ -128,6 +129,7 @@ def _topic(raw: Mapping[str, Any]) -> Topic:
         quote=raw["quote"],
         answer=raw["answer"],
         details=[_detail(item) for item in raw.get("details", [])],
+        gives=list(raw.get("gives", [])),
     )
 
 

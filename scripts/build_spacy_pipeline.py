@@ -72,7 +72,7 @@ def build(lexicon: Lexicon) -> Language:
     entity_ruler.add_patterns(
         [
             {"label": label, "pattern": phrase.lower(), "id": canonical}
-            for label, values in lexicon.entities.items()
+            for label, values in lexicon.entity_phrases().items()
             for canonical, phrases in values.items()
             for phrase in phrases
         ]

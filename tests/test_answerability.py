@@ -14,7 +14,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from extensions.answerability import MISSING_TERM_ENTITY, AnswerabilityCheck
+from extensions.answerability import NOT_ON_PAGE_ENTITY, AnswerabilityCheck
 
 KNOWN = {
     "treatment",
@@ -58,9 +58,10 @@ def test_a_word_the_page_never_uses_is_refused_and_named(
     message = parsed(nlp, "Does proton therapy help spinal metastasis?")
     check.process([message])
     assert message.get("intent") == {"name": "out_of_scope", "confidence": 1.0}
-    [entity] = [e for e in message.get("entities") if e["entity"] == MISSING_TERM_ENTITY]
-    assert entity["value"] == "proton therapy"
+    [entity] = [e for e in message.get("entities") if e["entity"] == NOT_ON_PAGE_ENTITY]
+    assert entity["value"] == "mention “proton therapy”"
     assert message.get("answerability")["nearest_topics"][0]["name"] == "faq_treatment"
+    assert (entity["start"], entity["end"]) == (5, 19)
     assert all(not e["name"].startswith("faq_") for e in message.get("intent_ranking"))
 
 

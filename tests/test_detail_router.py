@@ -36,6 +36,15 @@ def test_a_cancer_the_topic_lists_stays(knowledge: Knowledge) -> None:
     assert routed_topic(knowledge, common, named) is common
 
 
+def test_a_topic_listing_one_of_the_named_things_stays(knowledge: Knowledge) -> None:
+    less_common = knowledge.topic("less_common_cancers")
+    named = [
+        {"entity": "cancer_type", "value": "thyroid cancer"},
+        {"entity": "cancer_type", "value": "lung cancer"},
+    ]
+    assert routed_topic(knowledge, less_common, named) is less_common
+
+
 def test_topics_without_such_details_are_left_alone(knowledge: Knowledge) -> None:
     symptoms = knowledge.topic("symptoms")
     named = [{"entity": "cancer_type", "value": "stomach cancer"}]
