@@ -1,1 +1,1 @@
-"""Measuring the assistant's understanding on the held-out test set (tests/nlu/heldout.yml)."""
+"""Measuring the assistant: question sets and scoring, make evaluate, bench and profile."""

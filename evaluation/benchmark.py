@@ -31,11 +31,12 @@ from typing import Any
 import rasa
 import yaml
 
-from evaluation.compare import is_current, machine
+from evaluation.compare import machine
 from evaluation.load import Scenario, drive
 from evaluation.profile import Profile, sample_turns
 from evaluation.scaling_benchmark import measure_scaling, render_scaling_section
 from evaluation.servers import RASA, running_assistant
+from evaluation.variants import is_current
 from knowledge.paths import PROJECT_ROOT
 
 BUILD_DIR = PROJECT_ROOT / "build" / "bench"
