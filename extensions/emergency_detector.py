@@ -50,6 +50,9 @@ QUESTION_OPENERS = frozenset(
 CUE_WINDOW = 10
 PERSON_WINDOW = 3
 SCOPE_BREAKS = frozenset({",", ";", ":", "-", "–"})
+NEGATIONS = frozenset({"not", "n't", "nt", "never", "no"})
+# kinds of red flag whose own words may be a negation ("can't walk", "can't pee")
+NEGATION_IN_FLAG = frozenset({"cannot_walk", "bladder_bowel", "saddle_numbness"})
 LINKING_WORDS = frozenset({"in", "of", "for", "with", "on"})
 
 
@@ -143,8 +146,11 @@ class FlagContext:
             for (modifier, direction), cues in self.cues.items()
             if any(self._reaches(cue, flag, modifier, direction) for cue in cues)
         }
+        if flag.id_ not in NEGATION_IN_FLAG and any(t.lower_ in NEGATIONS for t in flag):
+            found.add("negated")  # "his legs aren't weak"
         if self.of_someone(flag):
-            found -= {"hypothetical"}  # "what if my legs go weak" is still about someone
+            if self.current:
+                found -= {"hypothetical"}  # "what if my legs have gone weak since Monday"
         elif self.is_learning:
             found.add("learning")
         return frozenset(found)

@@ -69,6 +69,11 @@ def main() -> None:
         sys.exit(f"error: {unsafe}")
 
     os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+    # skops (Rasa's LogisticRegressionClassifier stores its model with it) sets the
+    # root logger to WARNING when first imported, which would hide the server's INFO
+    # lines ("Rasa server is up and running"); imported first, Rasa's own logging
+    # set-up wins.
+    import skops.io  # noqa: F401
     import rasa.__main__
 
     sys.argv = ["rasa", "run", *given, *arguments]

@@ -48,8 +48,10 @@ DESCRIBED_EMERGENCIES = [
     "I'm a student but right now I can't feel my legs",
     # asked, but said of someone or of now
     "is it normal that my legs feel weak?",
-    "what does it mean if my legs go numb?",
+    "what does it mean that my legs have gone numb?",
     "why can't I walk since this morning?",
+    "what if my legs have gone weak since Monday?",
+    "his legs have gone weak, they aren't numb",
 ]
 
 MENTIONS = [
@@ -71,6 +73,8 @@ MENTIONS = [
     # hypothetical and future
     "what signs should we watch for, like leg weakness?",
     "if my husband ever gets numb legs, who do we call?",
+    "what does it mean if my legs go numb?",
+    "his legs aren't weak",
     "we were told paralysis can happen if the cord is squashed",
     # learning
     "nursing student revising MSCC: does it cause urinary retention?",
