@@ -24,7 +24,11 @@ import yaml
 from knowledge.paths import PROJECT_ROOT
 
 SETS_DIR = PROJECT_ROOT / "tests" / "nlu"
-VALIDATION_FILES = (SETS_DIR / "validation.yml", SETS_DIR / "validation_earlier.yml")
+VALIDATION_FILES = (
+    SETS_DIR / "validation.yml",
+    SETS_DIR / "validation_earlier.yml",
+    SETS_DIR / "validation_safety.yml",
+)
 BLIND_TEST_FILE = SETS_DIR / "blind_test.yml"
 TRAINING_DIR = PROJECT_ROOT / "data" / "nlu"
 

@@ -9,7 +9,8 @@ weakness"), past and resolved ("two years ago ... it cleared up"), hypothetical 
 should we watch for?") or learning ("nursing student revising red flags") mention is
 not an emergency, and neither is a general question ("is incontinence a symptom?").
 The classifier's own `emergency` prediction stands when no red flag is found and it is
-sure enough, and is withdrawn when every red flag found is one of those mentions.
+sure enough, and is withdrawn when every red flag found is one of those mentions, or
+when there is none and every symptom word is ("no numbness or weakness at all").
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from knowledge.lexicon import (
     PSEUDO_NEGATION_LABEL,
     RED_FLAG_LABEL,
     SAFETY_SPANS_KEY,
+    SYMPTOM_LABEL,
     TERMINATE_LABEL,
     cue_label,
 )
@@ -45,11 +47,15 @@ QUESTION_OPENERS = frozenset(
     "what is are can could does do how why which when will would should where who may might "
     "tell explain describe list define".split()
 )
-# How far a cue reaches (tokens), and how near a person must be to a flag to make
-# it "said of someone" ("my legs", "he can't walk", "loss of bladder control in dad").
-CUE_WINDOW = 10
+# How far a cue reaches (tokens; a negation less far than a time or a condition), and
+# how near a person must be to a flag to make it "said of someone" ("my legs", "he
+# can't walk", "loss of bladder control in dad").
+CUE_WINDOW = 16
+NEGATION_WINDOW = 8
 PERSON_WINDOW = 3
 SCOPE_BREAKS = frozenset({",", ";", ":", "-", "–"})
+CLAUSE_BREAKS = frozenset({";", ":", "-", "–", "("})
+POSSESSIVES = frozenset({"my", "his", "her", "their", "our", "your"})
 NEGATIONS = frozenset({"not", "n't", "nt", "never", "no"})
 # kinds of red flag whose own words may be a negation ("can't walk", "can't pee")
 NEGATION_IN_FLAG = frozenset({"cannot_walk", "bladder_bowel", "saddle_numbness"})
@@ -103,39 +109,58 @@ class FlagContext:
     def _person_at(self, index: int) -> bool:
         return any(person.start == index for person in self.people)
 
-    def _breaks_scope(self, start: int, end: int) -> bool:
-        """A terminator between two positions, or a comma followed by someone
-        ("no, she can't walk")."""
-        if any(start <= term.start and term.end <= end for term in self.terminators):
-            return True
-        return any(
-            self.doc[index].text in SCOPE_BREAKS
-            and any(self._person_at(after) for after in range(index + 1, index + 3))
-            for index in range(start, end)
-        )
+    def _ends_negation(self, start: int, end: int) -> bool:
+        """Where a negation's clause ends: "and", a dash or colon, a comma followed by
+        someone ("no, she can't walk"), or someone acting in between ("I don't know
+        what to do my dad can't walk"; a possessive, "in my bottom", does not)."""
+        for index in range(start, end):
+            token = self.doc[index]
+            if token.lower_ == "and" or token.text in CLAUSE_BREAKS:
+                return True
+            if token.text == "," and any(self._person_at(i) for i in range(index + 1, index + 3)):
+                return True
+            if self._person_at(index) and token.lower_ not in POSSESSIVES:
+                return True
+        return False
 
     def _reaches(self, cue: Any, flag: Any, modifier: str, direction: str) -> bool:
         if cue.sent.start != flag.sent.start or (cue.start < flag.end and flag.start < cue.end):
             return False
         start, end = (cue.end, flag.start) if direction == "forward" else (flag.end, cue.start)
-        if not 0 <= end - start <= CUE_WINDOW or self._breaks_scope(start, end):
+        window = NEGATION_WINDOW if modifier == "negated" else CUE_WINDOW
+        if not 0 <= end - start <= window:
             return False
-        # "I don't know what to do, my dad can't walk": a negation belongs to its own
-        # clause, and someone named in between starts another.
-        return modifier != "negated" or not any(start <= p.start < end for p in self.people)
+        if any(start <= term.start and term.end <= end for term in self.terminators):
+            return False
+        if any(self.doc[index].text in CLAUSE_BREAKS for index in range(start, end)):
+            return False
+        if direction == "backward" and self._new_clause(start, end):
+            return False  # "he can't hold his wee, he had surgery two years ago"
+        return modifier != "negated" or not self._ends_negation(start, end)
+
+    def _new_clause(self, start: int, end: int) -> bool:
+        """A comma or "and" followed by someone: another clause, with its own time."""
+        return any(
+            self.doc[index].lower_ in {",", "and"}
+            and any(self._person_at(i) for i in range(index + 1, index + 3))
+            for index in range(start, end)
+        )
 
     def of_someone(self, flag: Any) -> bool:
         """Someone just before or inside the flag, or right after it through a linking
         word ("weakness in my dad's legs", "loss of control in him"), with no
-        punctuation in between ("for my essay: loss of bladder control" is not)."""
+        punctuation in between ("for my essay: loss of bladder control" is not). In a
+        learning message only someone right at the flag counts ("I can't walk", not
+        "I know leg weakness is a red flag")."""
         after = flag.end if flag.end < len(self.doc) else None
         linked = after is not None and self.doc[after].lower_ in LINKING_WORDS
+        window = 1 if self.is_learning else PERSON_WINDOW
 
         def unbroken(start: int, end: int) -> bool:
             return not any(token.text in SCOPE_BREAKS for token in self.doc[start:end])
 
         return any(
-            (flag.start - PERSON_WINDOW <= p.start < flag.end and unbroken(p.end, flag.start))
+            (flag.start - window <= p.start < flag.end and unbroken(p.end, flag.start))
             or (linked and flag.end < p.start <= flag.end + PERSON_WINDOW)
             for p in self.people
         )
@@ -149,11 +174,18 @@ class FlagContext:
         if flag.id_ not in NEGATION_IN_FLAG and any(t.lower_ in NEGATIONS for t in flag):
             found.add("negated")  # "his legs aren't weak"
         if self.of_someone(flag):
-            if self.current:
+            if self._now_near(flag):
                 found -= {"hypothetical"}  # "what if my legs have gone weak since Monday"
         elif self.is_learning:
             found.add("learning")
         return frozenset(found)
+
+    def _now_near(self, flag: Any) -> bool:
+        """A present-time cue in the flag's sentence or the next one."""
+        sentences = list(self.doc.sents)
+        index = next(i for i, sentence in enumerate(sentences) if sentence.start == flag.sent.start)
+        near = {sentence.start for sentence in sentences[index : index + 2]}
+        return any(cue.sent.start in near for cue in self.current)
 
     def is_described(self, flag: RedFlag) -> bool:
         """Said of someone, stated rather than asked, or said to be happening now."""
@@ -169,6 +201,13 @@ def red_flags(doc: Any) -> tuple[list[RedFlag], FlagContext]:
         for span in _spans(doc, SAFETY_SPANS_KEY, RED_FLAG_LABEL)
     ]
     return flags, context
+
+
+def symptom_words_only_mentioned(doc: Any, context: FlagContext) -> bool:
+    """Symptom words are there, and each is negated, past, hypothetical or learnt about
+    ("no numbness or weakness at all"): nothing is said to be happening."""
+    words = _spans(doc, SAFETY_SPANS_KEY, SYMPTOM_LABEL)
+    return bool(words) and all(context.modifiers(word) for word in words)
 
 
 def describes_emergency(doc: Any) -> bool:
@@ -211,8 +250,12 @@ class EmergencyDetector(GraphComponent):
             confidence = self._classifier_confidence(message)
             if any(flag.is_active and context.is_described(flag) for flag in flags):
                 self._set(message, [{INTENT_NAME_KEY: EMERGENCY_INTENT, "confidence": 1.0}])
-            elif confidence and (flags or confidence < self._classifier_only):
-                self._set(message, [])  # red flags only mentioned, or too unsure
+            elif confidence and (
+                flags
+                or confidence < self._classifier_only
+                or symptom_words_only_mentioned(doc, context)
+            ):
+                self._set(message, [])  # only mentioned, or too unsure
         return messages
 
     @staticmethod

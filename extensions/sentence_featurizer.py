@@ -5,6 +5,10 @@ Word-count features only know the words seen in training; a sentence embedding p
 spine", so the classifier generalises beyond the training phrasings. Only sentence
 features are added (no per-token ones): the classifier needs the meaning of the whole
 message, and the sparse featurizers already cover tokens.
+
+The encoder reads the message as the project's spaCy pipeline normalised it: the
+lexicon's shorthand and misspellings replaced by the page's words ("sx of spinal
+mets" → "symptom of spine metastasis"), which a general English model does not know.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.constants import FEATURIZER_CLASS_ALIAS
+from rasa.nlu.constants import FEATURIZER_CLASS_ALIAS, SPACY_DOCS
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.features import Features
@@ -76,11 +80,18 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     ) -> SentenceEmbeddingFeaturizer:
         return cls(config, execution_context.node_name)
 
+    @staticmethod
+    def _normalised(message: Message) -> str:
+        doc = message.get(SPACY_DOCS[TEXT])
+        if doc is None:
+            return str(message.get(TEXT))
+        return "".join(token.norm_ + token.whitespace_ for token in doc)
+
     def process(self, messages: list[Message]) -> list[Message]:
         with_text = [message for message in messages if message.get(TEXT)]
         if not with_text:
             return messages
-        vectors = self._encoder.encode([message.get(TEXT) for message in with_text])
+        vectors = self._encoder.encode([self._normalised(message) for message in with_text])
         vectors *= float(self._config["scale"])
         for message, vector in zip(with_text, vectors, strict=True):
             message.add_features(

@@ -17,10 +17,13 @@ import yaml
 from knowledge.paths import LEXICON_FILE
 
 TokenPattern = list[dict[str, Any]]
+# a cue is a phrase ("two years ago") or a token pattern ([{LOWER: in}, {SHAPE: dddd}])
+Cue = str | TokenPattern
 
-SAFETY_SPANS_KEY = "safety"  # red flags and person references
+SAFETY_SPANS_KEY = "safety"  # red flags, symptom words and person references
 CONTEXT_SPANS_KEY = "context"  # cues around them
 RED_FLAG_LABEL = "RED_FLAG"
+SYMPTOM_LABEL = "SYMPTOM_WORD"
 PERSON_LABEL = "PERSON_REF"
 MODIFIERS = ("negated", "historical", "hypothetical", "possibility")
 DIRECTIONS = ("forward", "backward")
@@ -39,14 +42,14 @@ class ContextCues:
     """Cue phrases by modifier and direction, plus learning, present-time and
     scope-ending ones."""
 
-    directed: dict[str, dict[str, list[str]]]
-    pseudo_negation: list[str]
-    general: list[str]
-    current: list[str]
-    terminate: list[str]
+    directed: dict[str, dict[str, list[Cue]]]
+    pseudo_negation: list[Cue]
+    general: list[Cue]
+    current: list[Cue]
+    terminate: list[Cue]
 
-    def labelled_phrases(self) -> list[tuple[str, str]]:
-        """(span label, phrase) for every cue."""
+    def labelled_phrases(self) -> list[tuple[str, Cue]]:
+        """(span label, phrase or token pattern) for every cue."""
         pairs = [
             (cue_label(modifier, direction), phrase)
             for modifier, directions in self.directed.items()
@@ -87,6 +90,7 @@ class Lexicon:
     entities: dict[str, dict[str, list[str]]]
     red_flags: dict[str, list[TokenPattern]]
     context: ContextCues
+    symptom_words: list[str]
     person_references: list[str]
     question_types: list[QuestionType]
     expansion_cues: list[str]
@@ -119,9 +123,25 @@ class Lexicon:
         for values in self.entities.values():
             for canonical, variants in values.items():
                 phrases += [canonical, *variants]
-        phrases += self.person_references + self.asking_words
-        phrases += [phrase for _, phrase in self.context.labelled_phrases()]
+        phrases += self.person_references + self.asking_words + self.symptom_words
+        phrases += [
+            word for patterns in self.red_flags.values() for word in _pattern_words(patterns)
+        ]
+        phrases += [cue for _, cue in self.context.labelled_phrases() if isinstance(cue, str)]
         return {word for phrase in phrases for word in phrase.lower().split()}
+
+
+def _pattern_words(patterns: list[TokenPattern]) -> list[str]:
+    """The literal words of token patterns ({LOWER: {IN: [bum, bottom]}} → bum, bottom)."""
+    words: list[str] = []
+    for pattern in patterns:
+        for token in pattern:
+            for value in token.values():
+                if isinstance(value, str):
+                    words.append(value)
+                elif isinstance(value, dict):
+                    words += [w for w in value.get("IN", []) if isinstance(w, str)]
+    return [word for word in words if word.isalpha()]
 
 
 def _context(raw: dict[str, Any]) -> ContextCues:
@@ -146,6 +166,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         entities=raw["entities"],
         red_flags=raw["red_flags"],
         context=_context(raw["context"]),
+        symptom_words=list(raw["symptom_words"]),
         person_references=raw["person_references"],
         question_types=[
             QuestionType(name, kind["says"], list(kind["cues"]), list(kind.get("near") or []))

@@ -32,6 +32,7 @@ from knowledge.lexicon import (  # noqa: E402
     PERSON_LABEL,
     RED_FLAG_LABEL,
     SAFETY_SPANS_KEY,
+    SYMPTOM_LABEL,
     Lexicon,
 )
 
@@ -63,11 +64,13 @@ def build(lexicon: Lexicon) -> Language:
     nlp.initialize()  # loads the lookup tables; the rulers are filled afterwards
 
     # NORM, not LOWER: the tokenizer splits "can't" into "ca" (norm "can") + "n't", so
-    # the shorthand "ca" (cancer) must not rewrite it.
+    # the shorthand "ca" (cancer) must not rewrite it. The page's word becomes the norm
+    # too, which the sentence encoder reads ("sx of spinal mets" → "symptom of spine
+    # metastasis").
     for lemma, variants in lexicon.lemma_synonyms.items():
         attribute_ruler.add(
             patterns=[[{"NORM": variant.lower()}] for variant in variants],
-            attrs={"LEMMA": lemma},
+            attrs={"LEMMA": lemma, "NORM": lemma},
         )
     entity_ruler.add_patterns(
         [
@@ -85,11 +88,14 @@ def build(lexicon: Lexicon) -> Language:
     safety_patterns += [
         {"label": PERSON_LABEL, "pattern": [{"LOWER": word}]} for word in lexicon.person_references
     ]
+    safety_patterns += [
+        {"label": SYMPTOM_LABEL, "pattern": [{"LOWER": word}]} for word in lexicon.symptom_words
+    ]
     span_ruler.add_patterns(safety_patterns)
     context_ruler.add_patterns(
         [
-            {"label": label, "pattern": phrase.lower()}
-            for label, phrase in lexicon.context.labelled_phrases()
+            {"label": label, "pattern": cue.lower() if isinstance(cue, str) else cue}
+            for label, cue in lexicon.context.labelled_phrases()
         ]
     )
     nlp.meta.update(

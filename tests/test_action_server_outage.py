@@ -18,7 +18,9 @@ pytestmark = [pytest.mark.model, pytest.mark.e2e]
 
 # Sent to the fallback, whose "Did you mean" buttons come from the action server
 # (the same fragment as the widget's browser test; pick another if a retrain changes it).
-UNCLEAR_FRAGMENT = "spine"  # the shipped model weighs "What it is" against "Which part of the spine"
+UNCLEAR_FRAGMENT = (
+    "spine"  # the shipped model weighs "What it is" against "Which part of the spine"
+)
 
 
 def say(server: RunningAssistant, sender: str, message: str) -> list[dict[str, Any]]:

@@ -94,15 +94,17 @@ def test_context_cues_are_marked(nlp: Any) -> None:
 
 
 def test_every_lexicon_word_is_text(lexicon: Any) -> None:
-    """YAML reads a bare no, off or yes as a boolean, which silently never matches."""
+    """YAML reads a bare no, off or yes as a boolean, which silently never matches; only
+    spaCy's flag attributes (LIKE_NUM, IS_PUNCT …) may be true or false."""
 
-    def strings(value: Any) -> bool:
+    def strings(value: Any, key: str = "") -> bool:
         if isinstance(value, dict):
-            return all(strings(v) for v in value.values())
+            return all(strings(v, k) for k, v in value.items())
         if isinstance(value, list):
-            return all(strings(v) for v in value)
-        return not isinstance(value, bool)
+            return all(strings(v, key) for v in value)
+        return not isinstance(value, bool) or key.startswith(("IS_", "LIKE_"))
 
     assert strings(lexicon.red_flags)
     assert strings(lexicon.context.directed)
     assert strings([lexicon.lemma_synonyms, lexicon.entities, lexicon.person_references])
+    assert strings([lexicon.symptom_words, lexicon.context.terminate, lexicon.context.general])
