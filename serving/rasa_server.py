@@ -73,8 +73,8 @@ def main() -> None:
     # root logger to WARNING when first imported, which would hide the server's INFO
     # lines ("Rasa server is up and running"); imported first, Rasa's own logging
     # set-up wins.
-    import skops.io  # noqa: F401
     import rasa.__main__
+    import skops.io  # noqa: F401
 
     sys.argv = ["rasa", "run", *given, *arguments]
     rasa.__main__.main()
