@@ -71,8 +71,8 @@ def main() -> None:
     os.environ["RASA_TELEMETRY_ENABLED"] = "false"
     # skops (Rasa's LogisticRegressionClassifier stores its model with it) sets the
     # root logger to WARNING when first imported, which would hide the server's INFO
-    # lines ("Rasa server is up and running"); imported first, Rasa's own logging
-    # set-up wins.
+    # lines ("Rasa server is up and running"); imported before rasa's main() sets up
+    # logging, Rasa's own set-up wins.
     import rasa.__main__
     import skops.io  # noqa: F401
 
