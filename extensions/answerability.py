@@ -42,6 +42,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from extensions.question_kinds import QuestionReader
+from extensions.questions import asking_sentences
 from knowledge import load_knowledge, load_lexicon
 from knowledge.paths import PROJECT_ROOT
 from knowledge.topics import FAQ_INTENT_PREFIX
@@ -49,9 +50,6 @@ from knowledge.topics import FAQ_INTENT_PREFIX
 OUT_OF_SCOPE = "out_of_scope"
 NOT_ON_PAGE_ENTITY = "not_on_page"
 VOCABULARY_FILE = "vocabulary.json"
-QUESTION_OPENERS = frozenset(
-    "what is are can could does do how why which when will would should where who".split()
-)
 
 
 def _words(doc: Any) -> set[str]:
@@ -240,22 +238,11 @@ class AnswerabilityCheck(GraphComponent):
             and not self._is_known(word)
         )
 
-    @staticmethod
-    def question_part(doc: Any) -> list[Any]:
-        """The sentences that ask something, or the whole message if none says so."""
-        asking = [
-            sentence
-            for sentence in doc.sents
-            if sentence.text.rstrip().endswith("?")
-            or next((t.lower_ for t in sentence if t.is_alpha), "") in QUESTION_OPENERS
-        ]
-        return asking or list(doc.sents)
-
     def missing_terms(self, doc: Any) -> list[tuple[int, int]]:
         """Token ranges (start, end) of words the page does not cover, each widened to
         the nouns that finish the term ("proton" → "proton beam therapy")."""
         ranges: list[tuple[int, int]] = []
-        for sentence in self.question_part(doc):
+        for sentence in asking_sentences(doc):
             for token in sentence:
                 if not self._is_missing(token):
                     continue
@@ -296,7 +283,7 @@ class AnswerabilityCheck(GraphComponent):
                 self._refuse(message, f"mention “{text[start:end]}”", (start, end))
                 continue
             entities = message.get(ENTITIES, [])
-            reason = self._reader.refusal(self.question_part(doc), text, intent, entities)
+            reason = self._reader.refusal(asking_sentences(doc), text, intent, entities)
             if reason:
                 self._refuse(message, reason, (0, len(text)))
         return messages

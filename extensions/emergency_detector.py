@@ -27,6 +27,7 @@ from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from extensions.questions import is_question
 from knowledge.lexicon import (
     CONTEXT_SPANS_KEY,
     CURRENT_LABEL,
@@ -43,10 +44,6 @@ from knowledge.lexicon import (
 )
 
 EMERGENCY_INTENT = "emergency"
-QUESTION_OPENERS = frozenset(
-    "what is are can could does do how why which when will would should where who may might "
-    "tell explain describe list define".split()
-)
 # How far a cue reaches (tokens; a negation less far than a time or a condition), and
 # how near a person must be to a flag to make it "said of someone" ("my legs", "he
 # can't walk", "loss of bladder control in dad").
@@ -75,15 +72,6 @@ class RedFlag:
 
 def _spans(doc: Any, key: str, label: str) -> list[Any]:
     return [span for span in doc.spans.get(key, []) if span.label_ == label]
-
-
-def _is_question(sentence: Any) -> bool:
-    """Ends with a question mark or opens like a question. A "?" glued to the next word
-    is the clinical "query" ("new onset, ?MSCC"), not a question."""
-    first = next((token.lower_ for token in sentence if not token.is_punct), "")
-    last = sentence[-1]
-    glued = not last.whitespace_ and last.i + 1 < len(last.doc)
-    return (last.text == "?" and not glued) or first in QUESTION_OPENERS
 
 
 class FlagContext:
@@ -191,7 +179,7 @@ class FlagContext:
         """Said of someone, stated rather than asked, or said to be happening now."""
         sentence = flag.span.sent
         now = any(cue.sent.start == sentence.start for cue in self.current)
-        return flag.of_someone or now or not _is_question(sentence)
+        return flag.of_someone or now or not is_question(sentence)
 
 
 def red_flags(doc: Any) -> tuple[list[RedFlag], FlagContext]:

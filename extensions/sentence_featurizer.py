@@ -9,6 +9,9 @@ message, and the sparse featurizers already cover tokens.
 The encoder reads the message as the project's spaCy pipeline normalised it: the
 lexicon's shorthand and misspellings replaced by the page's words ("sx of spinal
 mets" → "symptom of spine metastasis"), which a general English model does not know.
+With `question_focus`, a second vector encodes only the sentences that ask, so a long
+story before the question does not drown it ("My dad … We were told … Which cancers
+spread to the spine?"); a message of one sentence gets the same vector twice.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -27,6 +31,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from extensions.questions import asking_sentences
 from extensions.sentence_encoder import (
     DEFAULT_MODEL_DIR,
     WEIGHTS_SHA256,
@@ -49,6 +54,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             # of the sparse featurizers; a linear classifier's regularisation then all
             # but ignores them. Scaling lets them weigh as much (chosen on validation).
             "scale": 1.0,
+            "question_focus": False,
         }
 
     @classmethod
@@ -81,17 +87,26 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         return cls(config, execution_context.node_name)
 
     @staticmethod
-    def _normalised(message: Message) -> str:
+    def _texts(message: Message) -> tuple[str, str]:
+        """The whole message and the sentences that ask, both normalised."""
         doc = message.get(SPACY_DOCS[TEXT])
         if doc is None:
-            return str(message.get(TEXT))
-        return "".join(token.norm_ + token.whitespace_ for token in doc)
+            return str(message.get(TEXT)), str(message.get(TEXT))
+
+        def normalised(parts: list[Any]) -> str:
+            return " ".join("".join(t.norm_ + t.whitespace_ for t in part) for part in parts)
+
+        return normalised(list(doc.sents)), normalised(asking_sentences(doc))
 
     def process(self, messages: list[Message]) -> list[Message]:
         with_text = [message for message in messages if message.get(TEXT)]
         if not with_text:
             return messages
-        vectors = self._encoder.encode([self._normalised(message) for message in with_text])
+        texts = [self._texts(message) for message in with_text]
+        vectors = self._encoder.encode([whole for whole, _ in texts])
+        if self._config["question_focus"]:
+            focus = self._encoder.encode([asking for _, asking in texts])
+            vectors = np.hstack([vectors, focus])
         vectors *= float(self._config["scale"])
         for message, vector in zip(with_text, vectors, strict=True):
             message.add_features(
