@@ -101,6 +101,38 @@ def trained_model() -> Path:
     return MODEL
 
 
+# Fragments that sit between topics. Which of them a model sends to "Did you mean"
+# changes with every retraining, so the tests that need one ask the model first.
+UNCLEAR_CANDIDATES = [
+    "spine",
+    "spine tumour",
+    "tumour spine what",
+    "scan or surgery",
+    "biopsy scan",
+    "keyhole biopsy",
+    "treatment or cure",
+    "risk complications",
+    "mri ct",
+    "back spine",
+    "tumour",
+    "bones",
+]
+
+
+@pytest.fixture(scope="session")
+def unclear_fragment(trained_model: Path) -> str:
+    """A fragment the trained model answers with "Did you mean …?" buttons."""
+    from evaluation.predict import parse_all
+    from evaluation.scoring import reply_for
+
+    knowledge = load_knowledge()
+    parses = parse_all(trained_model, UNCLEAR_CANDIDATES).parses
+    for text, parsed in zip(UNCLEAR_CANDIDATES, parses, strict=True):
+        if reply_for(parsed, knowledge).kind == "did_you_mean":
+            return text
+    pytest.fail(f"the model asks 'Did you mean' for none of {UNCLEAR_CANDIDATES}; add fragments")
+
+
 RESULTS_DIR = PROJECT_ROOT / "results"
 NLU_SUMMARY = RESULTS_DIR / "nlu_blind_and_validation.txt"
 

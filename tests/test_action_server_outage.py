@@ -16,13 +16,6 @@ from knowledge import load_knowledge
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 
-# Sent to the fallback, whose "Did you mean" buttons come from the action server
-# (the same fragment as the widget's browser test; pick another if a retrain changes it).
-UNCLEAR_FRAGMENT = (
-    "spine"  # the shipped model weighs "What it is" against "Which part of the spine"
-)
-
-
 def say(server: RunningAssistant, sender: str, message: str) -> list[dict[str, Any]]:
     reply = requests.post(server.webhook, json={"sender": sender, "message": message}, timeout=60)
     assert reply.status_code == 200, reply.text
@@ -34,8 +27,10 @@ def texts(replies: list[dict[str, Any]]) -> list[str]:
 
 
 def test_answers_stay_cited_while_the_action_server_is_down(
-    trained_model: Path, tmp_path: Path
+    trained_model: Path, tmp_path: Path, unclear_fragment: str
 ) -> None:
+    """`unclear_fragment` goes to the fallback, whose "Did you mean" buttons come from
+    the action server."""
     diagnosis = load_knowledge().topic("diagnosis")
     with running_assistant(trained_model, tmp_path) as server:
         assert "not medical advice" in texts(say(server, "outage", "hello"))[0]
@@ -43,10 +38,10 @@ def test_answers_stay_cited_while_the_action_server_is_down(
         server.stop_action_server()
         answer = say(server, "outage", "how is a spinal tumour diagnosed?")
         quote = say(server, "outage", "where does that come from?")
-        unclear = say(server, "outage", UNCLEAR_FRAGMENT)
+        unclear = say(server, "outage", unclear_fragment)
 
         server.start_action_server()
-        clarified = say(server, "outage", UNCLEAR_FRAGMENT)
+        clarified = say(server, "outage", unclear_fragment)
 
     assert texts(answer)[0] == diagnosis.answer
     assert texts(answer)[1].startswith("Source: Metastatic Spinal Tumour")

@@ -23,7 +23,7 @@ SCREENSHOTS = PROJECT_ROOT / "reports" / "screenshots"
 BROWSER_TESTS = PROJECT_ROOT / "web" / "tests" / "widget.test.mjs"
 
 
-def test_widget_in_a_real_browser(website: Website) -> None:
+def test_widget_in_a_real_browser(website: Website, unclear_fragment: str) -> None:
     node = shutil.which("node")
     if node is None or not os.access(CHROMIUM, os.X_OK):
         pytest.fail("node and /usr/bin/chromium are needed: run `make test` (it installs them)")
@@ -35,6 +35,7 @@ def test_widget_in_a_real_browser(website: Website) -> None:
             "WIDGET_PAGE_URL": website.page_url,
             "CHROMIUM_PATH": CHROMIUM,
             "SCREENSHOT_DIR": str(SCREENSHOTS),
+            "UNCLEAR_FRAGMENT": unclear_fragment,
         },
         capture_output=True,
         text=True,
