@@ -64,6 +64,14 @@ def _replace(config: dict[str, Any], component: str, new: dict[str, Any]) -> dic
     return variant
 
 
+def _with(config: dict[str, Any], component: str, **settings: Any) -> dict[str, Any]:
+    variant = copy.deepcopy(config)
+    for entry in variant["pipeline"]:
+        if entry["name"] == component:
+            entry.update(settings)
+    return variant
+
+
 def alternatives(config: dict[str, Any]) -> list[Variant]:
     return [
         Variant(
@@ -82,13 +90,27 @@ def alternatives(config: dict[str, Any]) -> list[Variant]:
             _without(config, ANSWERABILITY),
         ),
         Variant(
-            "logistic regression",
-            "the same features with Rasa's LogisticRegressionClassifier instead of DIET",
+            "DIET instead of logistic regression",
+            "the same features with DIET (no transformer layers, [256, 128], 120 epochs, "
+            "seed 42: the classifier before issue 11)",
             _replace(
                 config,
-                "DIETClassifier",
-                {"name": "LogisticRegressionClassifier", "random_state": 42, "max_iter": 1000},
+                "LogisticRegressionClassifier",
+                {
+                    "name": "DIETClassifier",
+                    "epochs": 120,
+                    "number_of_transformer_layers": 0,
+                    "hidden_layers_sizes": {"text": [256, 128]},
+                    "entity_recognition": False,
+                    "random_seed": 42,
+                    "constrain_similarities": True,
+                },
             ),
+        ),
+        Variant(
+            "without question focus",
+            "sentence features of the whole message only, not also of the sentences that ask",
+            _with(config, SENTENCE_FEATURIZER, question_focus=False),
         ),
     ]
 
