@@ -16,6 +16,7 @@ from knowledge import load_knowledge
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 
+
 def say(server: RunningAssistant, sender: str, message: str) -> list[dict[str, Any]]:
     reply = requests.post(server.webhook, json={"sender": sender, "message": message}, timeout=60)
     assert reply.status_code == 200, reply.text
