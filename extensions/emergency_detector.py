@@ -50,6 +50,8 @@ EMERGENCY_INTENT = "emergency"
 CUE_WINDOW = 16
 NEGATION_WINDOW = 8
 PERSON_WINDOW = 3
+# a sentence after a question this short is about the question ("It's new since last night.")
+FOLLOW_UP_TOKENS = 15
 SCOPE_BREAKS = frozenset({",", ";", ":", "-", "–"})
 CLAUSE_BREAKS = frozenset({";", ":", "-", "–", "("})
 POSSESSIVES = frozenset({"my", "his", "her", "their", "our", "your"})
@@ -166,6 +168,8 @@ class FlagContext:
                 found -= {"hypothetical"}  # "what if my legs have gone weak since Monday"
         elif self.is_learning:
             found.add("learning")
+        elif self._now_right_after(flag.sent):
+            found -= {"hypothetical"}  # "is it serious if…? It's new since last night."
         return frozenset(found)
 
     def _now_near(self, flag: Any) -> bool:
@@ -179,7 +183,22 @@ class FlagContext:
         """Said of someone, stated rather than asked, or said to be happening now."""
         sentence = flag.span.sent
         now = any(cue.sent.start == sentence.start for cue in self.current)
-        return flag.of_someone or now or not is_question(sentence)
+        return (
+            flag.of_someone
+            or now
+            or not is_question(sentence)
+            or self._now_right_after(sentence)
+        )
+
+    def _now_right_after(self, question: Any) -> bool:
+        """ "Is it serious if your legs won't push? It's new since last night.": a short
+        sentence right after the question says it is happening now."""
+        following = next((s for s in self.doc.sents if s.start == question.end), None)
+        return (
+            following is not None
+            and len(following) <= FOLLOW_UP_TOKENS
+            and any(cue.sent.start == following.start for cue in self.current)
+        )
 
 
 def red_flags(doc: Any) -> tuple[list[RedFlag], FlagContext]:

@@ -52,9 +52,21 @@ DESCRIBED_EMERGENCIES = [
     "why can't I walk since this morning?",
     "what if my legs have gone weak since Monday?",
     "his legs have gone weak, they aren't numb",
+    # a question, then a short sentence saying it is happening now
+    "is it serious if your legs won't push? it's new since last night",
+    "is it normal to not feel like you need a wee at all for a whole day?",
+    "i can't tell if i've wet myself",
+    "my legs suddenly won't carry me",
+    "omg mum just slid down the wall her legs just went",
 ]
 
 MENTIONS = [
+    # said of people in general, past events, what may come
+    "how long do people live once they're paraplegic from spinal mets",
+    "my neighbour was paralysed from spine mets a long time ago, what cancers spread to the spine?",
+    "my dad's legs went weak before his spinal surgery but he's fully recovered now",
+    "my report mentions cord signal change, am I going to be paralysed",
+    "is incontinence a symptom? I have been reading up since yesterday",
     # general questions
     "is loss of bladder control a symptom?",
     "can it cause weakness in the legs?",
