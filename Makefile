@@ -106,7 +106,7 @@ test: lint typecheck $(MODEL) web ## Set up everything and run every check and t
 	AUDIT_OFFLINE_OK=1 $(MAKE) --no-print-directory audit
 	$(BIN)/pytest
 
-evaluate: $(MODEL) ## Compare pipelines on the held-out set; writes reports/evaluation.md
+evaluate: $(MODEL) ## Score the blind test and validation sets, before/after and variants, cross-validation; writes reports/evaluation.md
 	$(PYTHON) -m evaluation.compare --cross-validation
 
 bench: $(MODEL) ## Latency, throughput, start-up, memory vs Rasa's default config (REUSE_BASELINE=1: skip its 30-min training if data unchanged)

@@ -81,7 +81,7 @@ def alternatives(config: dict[str, Any]) -> list[Variant]:
         ),
         Variant(
             "without sentence features",
-            "no all-MiniLM-L6-v2 features: DIET on the bag of lemmas and character n-grams",
+            "no all-MiniLM-L6-v2 features: logistic regression on the lemmas and character n-grams",
             _without(config, SENTENCE_FEATURIZER),
         ),
         Variant(

@@ -21,6 +21,8 @@ from evaluation.question_sets import (
     training_examples,
     validation_set,
 )
+from evaluation.scoring import Rate, SetScores
+from evaluation.targets import BLIND_TARGETS, Target
 from knowledge import Knowledge
 
 
@@ -101,3 +103,22 @@ def test_sets_hold_no_duplicates() -> None:
     for messages in (load_set(BLIND_TEST_FILE), validation_set()):
         counts = Counter(normalised(message.text) for message in messages)
         assert [text for text, count in counts.items() if count > 1] == []
+
+
+def test_blind_targets_name_real_figures_and_no_floor_lies_beyond_its_goal() -> None:
+    figures = SetScores("empty", []).figures()
+    for target in BLIND_TARGETS:
+        assert target.figure in figures
+        assert target.holds(target.goal, target.floor), target
+
+
+def test_a_floor_fails_a_regression_and_a_goal_reports_the_gap() -> None:
+    floor_only = Target("unanswerable refused", goal=0.95, floor=0.80)
+    below_floor, between = Rate(79, 100), Rate(85, 100)
+    assert not floor_only.meets_floor(below_floor)
+    assert floor_only.meets_floor(between) and not floor_only.meets_goal(between)
+    assert "goal NOT met" in floor_only.describe(between)
+    fewer_is_better = Target("false emergencies", goal=0.01, floor=0.02, higher_is_better=False)
+    assert fewer_is_better.meets_floor(Rate(2, 100)) and not fewer_is_better.meets_floor(
+        Rate(3, 100)
+    )
