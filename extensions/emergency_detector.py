@@ -184,10 +184,7 @@ class FlagContext:
         sentence = flag.span.sent
         now = any(cue.sent.start == sentence.start for cue in self.current)
         return (
-            flag.of_someone
-            or now
-            or not is_question(sentence)
-            or self._now_right_after(sentence)
+            flag.of_someone or now or not is_question(sentence) or self._now_right_after(sentence)
         )
 
     def _now_right_after(self, question: Any) -> bool:
