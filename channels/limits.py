@@ -8,6 +8,10 @@ Registered in credentials.yml by module path; the URLs stay Rasa's own
 - Both: empty or whitespace-only messages get a polite prompt; overlong messages are cut
   to MAX_MESSAGE_CHARS before NLU and the reply ends with a notice saying so;
   control characters are replaced; client-sent `metadata` and `input_channel` are ignored.
+- REST: an answer's citation is the `metadata` of its "Source: …" message (Rasa's
+  RestInput drops response metadata); socket.io does the same (website/socketio_channel.py).
+- Both read "/greet", "/help" and the assistant's own button payloads as intents, and
+  any other "/…" message as text (no entities or slot values from clients).
 - Failures are logged without the message text (conversations hold health information).
 """
 
@@ -35,19 +39,25 @@ from channels.validation import (
     check_sender,
     cut_notice,
 )
-from website.socketio_channel import WidgetSocketIOInput, WidgetSocketIOOutput
+from website.socketio_channel import WidgetSocketIOInput, WidgetSocketIOOutput, citation_of
 
 logger = logging.getLogger(__name__)
 
 
+# Plain intents a chat client may send on its own: rasa-webchat's usual
+# `initPayload: "/greet"`, and the widget's first "/help".
+CLIENT_PAYLOADS = frozenset({"/greet", "/help"})
+
+
 @cache
-def button_payloads() -> frozenset[str]:
-    """The payloads of the buttons the assistant offers: "Did you mean" topics and
-    "None of these" (actions/fallback.py)."""
+def accepted_payloads() -> frozenset[str]:
+    """The "/intent" messages read as intents: the payloads of the buttons the assistant
+    offers ("Did you mean" topics, "None of these", the topic menu) and CLIENT_PAYLOADS.
+    None carries entities or slot values."""
     from knowledge import load_knowledge
 
     topics = load_knowledge().topics
-    return frozenset({"/out_of_scope"} | {f"/{topic.intent}" for topic in topics})
+    return CLIENT_PAYLOADS | {"/out_of_scope"} | {f"/{topic.intent}" for topic in topics}
 
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
@@ -108,6 +118,17 @@ async def handle_checked_message(
         await output.send_text_message(sender_id, cut_notice())
 
 
+class CitingCollectingOutput(CollectingOutputChannel):
+    """Rasa's REST replies, with an answer's citation as `metadata` on its "Source: …"
+    message (Rasa's own REST channel drops response metadata)."""
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        citation = citation_of(message)
+        await super().send_response(recipient_id, message)
+        if citation is not None and self.messages:
+            self.messages[-1]["metadata"] = {"citation": citation}
+
+
 def _error(status: int, message: str) -> HTTPResponse:
     return response.json({"error": message}, status=status)
 
@@ -125,11 +146,11 @@ async def rest_reply(body: bytes, on_new_message: OnNewMessage, channel: str) ->
         return _error(400, f"The body must be a JSON object: {EXPECTED_BODY}.")
     try:
         sender_id = check_sender(request.get("sender"))
-        checked = check_message(request.get("message"), button_payloads=button_payloads())
+        checked = check_message(request.get("message"), accepted_payloads=accepted_payloads())
     except InvalidInput as invalid:
         return _error(400, str(invalid))
 
-    collector = CollectingOutputChannel()
+    collector = CitingCollectingOutput()
     try:
         await handle_checked_message(on_new_message, checked, collector, sender_id, channel)
     except Exception as error:
@@ -190,7 +211,7 @@ class LimitedSocketIOInput(WidgetSocketIOInput):
                 if self.session_persistence and not is_issued_session_id(sender_field):
                     raise InvalidInput("This chat has no valid session: please reload the page.")
                 sender_id = check_sender(sender_field)
-                checked = check_message(data.get("message"), button_payloads=button_payloads())
+                checked = check_message(data.get("message"), accepted_payloads=accepted_payloads())
             except InvalidInput as invalid:
                 await output.send_text_message(sid, f"{UNREADABLE_REPLY} {invalid}")
                 return

@@ -70,15 +70,15 @@ def check_sender(value: object) -> str:
 def check_message(
     value: object,
     limit: int = MAX_MESSAGE_CHARS,
-    button_payloads: frozenset[str] = frozenset(),
+    accepted_payloads: frozenset[str] = frozenset(),
 ) -> CheckedMessage:
     """The text to classify: control characters and broken surrogates replaced, cut to
     `limit` characters.
 
     Rasa reads "/intent{json}" as an intent with entities (slot values) and logs
     unknown ones with their text, so a message starting with "/" keeps its slash only
-    when it is exactly one of the `button_payloads` the assistant itself offers; any
-    other is read as plain text.
+    when it is exactly one of the `accepted_payloads` (plain intents, never entities);
+    any other is read as plain text.
     """
     if value is None:
         raise InvalidInput('"message" is required: the text the visitor typed.')
@@ -86,7 +86,7 @@ def check_message(
         raise InvalidInput('"message" must be a string.')
     text = _SURROGATES.sub("\ufffd", value)
     text = _CONTROL_CHARACTERS.sub(" ", text)
-    if text.lstrip().startswith("/") and text.strip() not in button_payloads:
+    if text.lstrip().startswith("/") and text.strip() not in accepted_payloads:
         text = text.lstrip().lstrip("/")
     was_cut = len(text) > limit
     return CheckedMessage(text=text[:limit], was_cut=was_cut)

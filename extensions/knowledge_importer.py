@@ -3,7 +3,8 @@
 For every topic it adds:
 - the intent `faq_<id>` and its answer `utter_faq_<id>` (a conditional variation per
   detail, chosen by the entity slot the user filled);
-- its citation `utter_cite_faq_<id>` ("Source: …" plus the quote as custom JSON) and the
+- its citation `utter_cite_faq_<id>` (the text "Source: …", with the citation as response
+  `metadata`, which the channels pass on and `rasa shell` does not print) and the
   longer `utter_quote_faq_<id>` for a follow-up "source?";
 - the rules "intent → answer → citation" and "source? after this topic → quote";
 - the slots that make this work inside the Rasa server: `cited_topic` (set from the
@@ -66,13 +67,13 @@ def _answer(answer: str, citation: Citation) -> dict[str, Any]:
 
 
 def _citation(answer: str, citation: Citation) -> dict[str, Any]:
-    return {"text": citation.as_text(), "custom": {"citation": citation.as_payload()}}
+    return {"text": citation.as_text(), "metadata": {"citation": citation.as_payload()}}
 
 
 def _quote(answer: str, citation: Citation) -> dict[str, Any]:
     return {
         "text": f"{citation.as_text()}. The page says: “{citation.quote}”",
-        "custom": {"citation": citation.as_payload()},
+        "metadata": {"citation": citation.as_payload()},
     }
 
 

@@ -46,7 +46,7 @@ def test_answers_stay_cited_while_the_action_server_is_down(
 
     assert texts(answer)[0] == diagnosis.answer
     assert texts(answer)[1].startswith("Source: Metastatic Spinal Tumour")
-    [citation] = [reply["custom"]["citation"] for reply in answer if "custom" in reply]
+    [citation] = [reply["metadata"]["citation"] for reply in answer if "metadata" in reply]
     assert citation["quote"] == diagnosis.quote
     assert diagnosis.quote in texts(quote)[0]
     assert texts(unclear) == [NO_REPLY_NOTICE]

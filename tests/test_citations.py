@@ -63,7 +63,7 @@ async def test_every_answer_has_a_verbatim_citation(
 
     assert message["text"].startswith("Source: Metastatic Spinal Tumour, section")
     assert topic.section in message["text"]
-    citation = message["custom"]["citation"]
+    citation = message["metadata"]["citation"]
     assert citation["document"] == knowledge.document_title
     assert citation["section"] == topic.section
     assert citation["quote"] == topic.quote
@@ -88,7 +88,7 @@ async def test_a_named_entity_gets_the_specific_answer_and_quote(
     citation = await render(project_domain, "utter_cite_faq_less_common_cancers", slots)
 
     assert "renal cell carcinoma" in answer["text"].lower()
-    assert citation["custom"]["citation"]["quote"] == "Renal cell carcinomas"
+    assert citation["metadata"]["citation"]["quote"] == "Renal cell carcinomas"
 
 
 async def test_an_earlier_question_does_not_choose_the_next_answer(
@@ -113,7 +113,7 @@ async def test_an_entity_of_another_topic_keeps_the_general_quote(
     )
     citation = await render(project_domain, "utter_cite_faq_diagnosis", slots)
 
-    assert citation["custom"]["citation"]["quote"] == knowledge.topic("diagnosis").quote
+    assert citation["metadata"]["citation"]["quote"] == knowledge.topic("diagnosis").quote
 
 
 async def test_the_answered_topic_and_detail_survive_other_turns(
@@ -131,7 +131,7 @@ async def test_the_answered_topic_and_detail_survive_other_turns(
     assert later["syndrome"] == "cowden syndrome"
     quote = await render(project_domain, "utter_quote_faq_risk_genetic", later)
     assert "“Cowden syndrome”" in quote["text"]
-    assert quote["custom"]["citation"]["subsection"] == "Genetic disorders"
+    assert quote["metadata"]["citation"]["subsection"] == "Genetic disorders"
 
 
 @pytest.mark.parametrize("topic", TOPICS, ids=[t.id for t in TOPICS])

@@ -55,7 +55,9 @@ def test_first_message_is_the_notice_then_the_cited_answer(assistant: Assistant)
     assert "not medical advice" in said[0]
     assert "Renal cell carcinoma" in said[1]
     assert said[2].startswith("Source: Metastatic Spinal Tumour")
-    [citation] = [reply["custom"]["citation"] for reply in replies if "custom" in reply]
+    [source] = [reply for reply in replies if "metadata" in reply]
+    assert source["text"] == said[2], "the citation rides on its Source line"
+    citation = source["metadata"]["citation"]
     assert citation["section"] == "Causes of Metastatic Spine Tumours"
     assert citation["quote"] in knowledge.source_text()
 
@@ -74,7 +76,7 @@ def test_unrelated_question_goes_to_the_clinician(assistant: Assistant) -> None:
 
     said = " ".join(texts(replies))
     assert "contact your clinician" in said
-    assert not any("custom" in reply for reply in replies), "no citation for a non-answer"
+    assert not any("metadata" in reply for reply in replies), "no citation for a non-answer"
 
 
 def test_emergency_gets_urgent_advice_before_anything_else(assistant: Assistant) -> None:

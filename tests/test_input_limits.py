@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rasa.core.channels.channel import UserMessage
 
-from channels.limits import button_payloads, is_issued_session_id, rest_reply
+from channels.limits import accepted_payloads, is_issued_session_id, rest_reply
 from channels.validation import (
     EMPTY_MESSAGE_REPLY,
     MAX_BODY_BYTES,
@@ -65,7 +65,7 @@ def as_body(payload: Any) -> bytes:
 
 @given(ANY_TEXT)
 def test_any_message_text_becomes_clean_bounded_text(text: str) -> None:
-    checked = check_message(text, button_payloads=button_payloads())
+    checked = check_message(text, accepted_payloads=accepted_payloads())
 
     assert len(checked.text) <= MAX_MESSAGE_CHARS
     assert checked.was_cut == (len(text) > MAX_MESSAGE_CHARS)
@@ -73,7 +73,7 @@ def test_any_message_text_becomes_clean_bounded_text(text: str) -> None:
     assert not SURROGATE.search(checked.text)
     checked.text.encode("utf-8")  # storable and loggable
     if checked.text.lstrip().startswith("/"):
-        assert checked.text.strip() in button_payloads()
+        assert checked.text.strip() in accepted_payloads()
 
 
 @given(st.one_of(ANY_TEXT, JSON_VALUES))
@@ -207,19 +207,25 @@ def test_control_characters_and_broken_surrogates_are_replaced() -> None:
 
 @pytest.mark.parametrize(
     "message",
-    ['/greet{"emergency_number": "555"}', "/emergency@0.99", "/restart", "//faq_mri", "/nope"],
+    [
+        '/greet{"emergency_number": "555"}',
+        '/help{"cancer_type": "melanoma"}',
+        "/greet@0.99",
+        "/emergency@0.99",
+        "/restart",
+        "//faq_mri",
+        "/nope",
+    ],
 )
-def test_only_the_assistants_own_button_payloads_keep_their_slash(message: str) -> None:
-    checked = check_message(message, button_payloads=button_payloads())
+def test_payloads_with_entities_or_unknown_intents_lose_their_slash(message: str) -> None:
+    checked = check_message(message, accepted_payloads=accepted_payloads())
 
     assert not checked.text.startswith("/")
 
 
-def test_button_payloads_pass_unchanged() -> None:
-    payloads = button_payloads()
-
-    assert "/out_of_scope" in payloads and "/faq_mri" in payloads
-    assert check_message("/faq_mri", button_payloads=payloads).text == "/faq_mri"
+@pytest.mark.parametrize("payload", ["/faq_mri", "/out_of_scope", "/greet", "/help"])
+def test_button_and_plain_client_payloads_pass_unchanged(payload: str) -> None:
+    assert check_message(payload, accepted_payloads=accepted_payloads()).text == payload
 
 
 def test_client_metadata_and_input_channel_are_not_passed_on() -> None:

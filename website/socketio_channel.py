@@ -5,10 +5,10 @@ Two differences from `rasa.core.channels.socketio.SocketIOInput`, both in Rasa 3
   not apply CORS to WebSockets, so any web page could open a socket. Here engine.io
   accepts only the origins in the `CORS_ORIGINS` environment variable (the same list
   `make run` passes to `rasa run --cors`, which writes the HTTP CORS headers).
-- Rasa emits custom JSON as keyword arguments of `emit`, so a citation payload
-  (`{"citation": ...}`) cannot be sent at all. Here a message with custom JSON goes out
-  as one event `{"text": ..., "custom": ...}`: the "Source: …" line and its citation
-  arrive together.
+- Rasa drops a response's `metadata`. Here an answer's "Source: …" line goes out as an
+  ordinary `bot_uttered` event `{"text": "Source: …", "metadata": {"citation": {...}}}`:
+  every socket.io client (rasa-webchat included) shows the line, and the project's
+  widget reads the citation from its metadata to link and quote the section.
 
 The event handlers (session ids handed out by the channel, `enter_room` awaited, input
 limits) are `channels.limits.LimitedSocketIOInput`'s, which builds on this class.
@@ -33,13 +33,23 @@ def allowed_origins() -> list[str]:
     return [origin for origin in configured.replace(",", " ").split() if origin]
 
 
+def citation_of(message: dict[str, Any]) -> dict[str, Any] | None:
+    """The citation an answer's "Source: …" response carries in its metadata."""
+    metadata = message.get("metadata")
+    citation = metadata.get("citation") if isinstance(metadata, dict) else None
+    return citation if isinstance(citation, dict) else None
+
+
 class WidgetSocketIOOutput(SocketIOOutput):
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        custom = message.get("custom")
-        if not custom:
+        citation = citation_of(message)
+        if citation is None:
             await super().send_response(recipient_id, message)
             return
-        event: dict[str, Any] = {"text": message.get("text") or "", "custom": custom}
+        event: dict[str, Any] = {
+            "text": message.get("text") or "",
+            "metadata": {"citation": citation},
+        }
         if message.get("buttons"):
             event["quick_replies"] = [
                 {"content_type": "text", "title": button["title"], "payload": button["payload"]}

@@ -10,7 +10,7 @@ const SOCKET_WAIT_MS = 4000;
 function fromRest(reply) {
   const message = { text: reply.text || "" };
   if (reply.buttons) message.quick_replies = reply.buttons;
-  if (reply.custom) message.custom = reply.custom;
+  if (reply.metadata) message.metadata = reply.metadata;
   return message;
 }
 
@@ -75,16 +75,7 @@ export class Connection {
       body: JSON.stringify({ sender: this.sessionId, message: text }),
     });
     if (!response.ok) throw new Error(`assistant answered ${response.status}`);
-    const messages = [];
-    for (const reply of await response.json()) {
-      const message = fromRest(reply);
-      const previous = messages[messages.length - 1];
-      // Rasa's REST channel splits one bot message with text and custom JSON (an answer's
-      // "Source: …" line and its citation) into two replies: join them again.
-      if (!message.text && message.custom && previous && !previous.custom) previous.custom = message.custom;
-      else messages.push(message);
-    }
-    messages.forEach((message) => this.onMessage(message));
+    for (const reply of await response.json()) this.onMessage(fromRest(reply));
     return "rest";
   }
 

@@ -204,7 +204,8 @@ class ChatWidget {
     if (!raw || typeof raw !== "object") return;
     this.delivered();
     const text = typeof raw.text === "string" ? raw.text : "";
-    const citation = raw.custom && typeof raw.custom.citation === "object" ? raw.custom.citation : null;
+    // an answer's "Source: …" line carries its citation as metadata (website/socketio_channel.py)
+    const citation = raw.metadata && typeof raw.metadata.citation === "object" ? raw.metadata.citation : null;
     const quickReplies = Array.isArray(raw.quick_replies)
       ? raw.quick_replies
           .filter((reply) => reply && typeof reply.title === "string" && typeof reply.payload === "string")

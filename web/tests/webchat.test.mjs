@@ -1,0 +1,119 @@
+// botfront's rasa-webchat 1.0.1 (the widget many Rasa sites already embed) against the
+// real assistant, in Debian's Chromium. Started by tests/test_webchat_browser.py, which
+// runs the servers and passes:
+//   WEBCHAT_ORIGIN   a web origin the assistant allows (CORS_ORIGINS)
+//   ASSISTANT_URL    the Rasa server (socket.io channel)
+//   WEBCHAT_BUNDLE   rasa-webchat's published bundle (`make webchat`)
+//   GREETING, SOURCE_LINE (what the answer asked here must show), SCREENSHOT_DIR
+// The page is served from the allowed origin by intercepting its requests, as a clinic's
+// site embedding rasa-webchat would be.
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { chromium } from "playwright-core";
+
+const ORIGIN = process.env.WEBCHAT_ORIGIN;
+const ASSISTANT_URL = process.env.ASSISTANT_URL;
+const BUNDLE = process.env.WEBCHAT_BUNDLE;
+const GREETING = process.env.GREETING;
+const SOURCE_LINE = process.env.SOURCE_LINE;
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR || "screenshots";
+const REPLY_MS = 60000;
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+for (const [name, value] of Object.entries({ ORIGIN, ASSISTANT_URL, BUNDLE, GREETING, SOURCE_LINE })) {
+  assert.ok(value, `${name} must be set (tests/test_webchat_browser.py sets it)`);
+}
+
+// rasa-webchat's own set-up snippet, with its usual initPayload
+const PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Clinic page with rasa-webchat</title></head>
+<body>
+<h1>Clinic page</h1>
+<script src="/rasa-webchat.js"></script>
+<script>
+  window.WebChat.default({
+    initPayload: "/greet",
+    customData: { language: "en" },
+    socketUrl: ${JSON.stringify(ASSISTANT_URL)},
+    socketPath: "/socket.io/",
+    title: "Spine Metastasis Assistant",
+    params: { storage: "session" },
+  }, null);
+</script>
+</body></html>`;
+
+let browser;
+
+before(async () => {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+});
+
+after(async () => browser?.close());
+
+async function openClinicPage() {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(String(error)));
+  await page.route(`${ORIGIN}/`, (route) => route.fulfill({ contentType: "text/html", body: PAGE }));
+  await page.route(`${ORIGIN}/rasa-webchat.js`, (route) =>
+    route.fulfill({ contentType: "text/javascript", body: readFileSync(BUNDLE, "utf-8") }),
+  );
+  await page.goto(`${ORIGIN}/`);
+  await page.locator(".rw-launcher").click();
+  return { page, errors };
+}
+
+const responses = (page) => page.locator(".rw-response");
+
+async function ask(page, text) {
+  const input = page.locator(".rw-new-message");
+  await input.fill(text);
+  await input.press("Enter");
+}
+
+async function waitForResponse(page, pattern) {
+  await page.locator(".rw-response", { hasText: pattern }).last().waitFor({ timeout: REPLY_MS });
+}
+
+test("initPayload /greet gets the greeting", async () => {
+  const { page, errors } = await openClinicPage();
+  await waitForResponse(page, GREETING.slice(0, 40));
+  assert.doesNotMatch(await responses(page).allInnerTexts().then((t) => t.join("\n")), /contact your clinician/i);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("an answer shows its Source line", async () => {
+  const { page, errors } = await openClinicPage();
+  await waitForResponse(page, GREETING.slice(0, 40));
+  await ask(page, "how is a spinal tumour diagnosed?");
+  await waitForResponse(page, /^Source: /);
+  const source = await page.locator(".rw-response", { hasText: /^Source: / }).last().innerText();
+  assert.equal(source.trim(), SOURCE_LINE);
+  await page.screenshot({ path: join(SCREENSHOT_DIR, "rasa-webchat-answer-with-source.png") });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("an emergency gets the urgent advice", async () => {
+  const { page, errors } = await openClinicPage();
+  await waitForResponse(page, GREETING.slice(0, 40));
+  await ask(page, "my legs have suddenly gone weak and I can't walk");
+  await waitForResponse(page, /^⚠️/u);
+  const urgent = await page.locator(".rw-response", { hasText: /^⚠️/u }).last().innerText();
+  assert.match(urgent, /medical emergency/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
