@@ -172,29 +172,35 @@ class FlagContext:
             found -= {"hypothetical"}  # "is it serious if…? It's new since last night."
         return frozenset(found)
 
+    def _says_now(self, sentence: Any) -> bool:
+        return any(cue.sent.start == sentence.start for cue in self.current)
+
+    def _sentence_after(self, sentence: Any) -> Any | None:
+        return next((s for s in self.doc.sents if s.start == sentence.end), None)
+
     def _now_near(self, flag: Any) -> bool:
         """A present-time cue in the flag's sentence or the next one."""
-        sentences = list(self.doc.sents)
-        index = next(i for i, sentence in enumerate(sentences) if sentence.start == flag.sent.start)
-        near = {sentence.start for sentence in sentences[index : index + 2]}
-        return any(cue.sent.start in near for cue in self.current)
+        following = self._sentence_after(flag.sent)
+        return self._says_now(flag.sent) or (following is not None and self._says_now(following))
 
     def is_described(self, flag: RedFlag) -> bool:
         """Said of someone, stated rather than asked, or said to be happening now."""
         sentence = flag.span.sent
-        now = any(cue.sent.start == sentence.start for cue in self.current)
         return (
-            flag.of_someone or now or not is_question(sentence) or self._now_right_after(sentence)
+            flag.of_someone
+            or self._says_now(sentence)
+            or not is_question(sentence)
+            or self._now_right_after(sentence)
         )
 
     def _now_right_after(self, question: Any) -> bool:
         """ "Is it serious if your legs won't push? It's new since last night.": a short
         sentence right after the question says it is happening now."""
-        following = next((s for s in self.doc.sents if s.start == question.end), None)
+        following = self._sentence_after(question)
         return (
             following is not None
             and len(following) <= FOLLOW_UP_TOKENS
-            and any(cue.sent.start == following.start for cue in self.current)
+            and self._says_now(following)
         )
 
 
