@@ -11,27 +11,19 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 
 const ORIGIN = process.env.WEBCHAT_ORIGIN;
 const ASSISTANT_URL = process.env.ASSISTANT_URL;
 const BUNDLE = process.env.WEBCHAT_BUNDLE;
 const GREETING = process.env.GREETING;
 const SOURCE_LINE = process.env.SOURCE_LINE;
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR || "screenshots";
 const REPLY_MS = 60000;
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  // The test fulfils the page itself, so it has no address of its own, and Chromium's
-  // local-network checks would stop it reaching the loopback assistant. A clinic page
-  // and its assistant on real hosts do not meet these checks.
+// The test fulfils the page itself, so it has no address of its own, and Chromium's
+// local-network checks would stop it reaching the loopback assistant. A clinic page and
+// its assistant on real hosts do not meet these checks.
+const LOCAL_PAGE_ARGS = [
   "--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,PrivateNetworkAccessRespectPreflightResults",
 ];
 
@@ -61,12 +53,13 @@ let browser;
 
 before(async () => {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  browser = await launchChromium(LOCAL_PAGE_ARGS);
 });
 
 after(async () => browser?.close());
 
-async function openClinicPage() {
+/** The clinic page with rasa-webchat opened and its `initPayload` greeting shown. */
+async function greetedClinicPage() {
   const page = await browser.newPage();
   const errors = [];
   const consoleLines = [];
@@ -82,7 +75,13 @@ async function openClinicPage() {
   } catch (error) {
     throw new Error(`no rasa-webchat launcher: ${error}\nconsole: ${consoleLines.join("\n")}`);
   }
+  await lastResponse(page, GREETING.slice(0, 40));
   return { page, errors };
+}
+
+async function closeWithoutPageErrors({ page, errors }) {
+  assert.deepEqual(errors, []);
+  await page.close();
 }
 
 const responses = (page) => page.locator(".rw-response");
@@ -93,37 +92,30 @@ async function ask(page, text) {
   await input.press("Enter");
 }
 
-async function waitForResponse(page, pattern) {
-  await page.locator(".rw-response", { hasText: pattern }).last().waitFor({ timeout: REPLY_MS });
+/** The text of the latest bot message matching `pattern`, once it has arrived. */
+async function lastResponse(page, pattern) {
+  const response = responses(page).filter({ hasText: pattern }).last();
+  await response.waitFor({ timeout: REPLY_MS });
+  return response.innerText();
 }
 
 test("initPayload /greet gets the greeting", async () => {
-  const { page, errors } = await openClinicPage();
-  await waitForResponse(page, GREETING.slice(0, 40));
-  assert.doesNotMatch(await responses(page).allInnerTexts().then((t) => t.join("\n")), /the page I answer from doesn.t/);
-  assert.deepEqual(errors, []);
-  await page.close();
+  const opened = await greetedClinicPage();
+  assert.doesNotMatch((await responses(opened.page).allInnerTexts()).join("\n"), /the page I answer from doesn.t/);
+  await closeWithoutPageErrors(opened);
 });
 
 test("an answer shows its Source line", async () => {
-  const { page, errors } = await openClinicPage();
-  await waitForResponse(page, GREETING.slice(0, 40));
-  await ask(page, "how is a spinal tumour diagnosed?");
-  await waitForResponse(page, /^Source: /);
-  const source = await page.locator(".rw-response", { hasText: /^Source: / }).last().innerText();
-  assert.equal(source.trim(), SOURCE_LINE);
-  await page.screenshot({ path: join(SCREENSHOT_DIR, "rasa-webchat-answer-with-source.png") });
-  assert.deepEqual(errors, []);
-  await page.close();
+  const opened = await greetedClinicPage();
+  await ask(opened.page, "how is a spinal tumour diagnosed?");
+  assert.equal((await lastResponse(opened.page, /^Source: /)).trim(), SOURCE_LINE);
+  await opened.page.screenshot({ path: join(SCREENSHOT_DIR, "rasa-webchat-answer-with-source.png") });
+  await closeWithoutPageErrors(opened);
 });
 
 test("an emergency gets the urgent advice", async () => {
-  const { page, errors } = await openClinicPage();
-  await waitForResponse(page, GREETING.slice(0, 40));
-  await ask(page, "my legs have suddenly gone weak and I can't walk");
-  await waitForResponse(page, /^⚠️/u);
-  const urgent = await page.locator(".rw-response", { hasText: /^⚠️/u }).last().innerText();
-  assert.match(urgent, /medical emergency/);
-  assert.deepEqual(errors, []);
-  await page.close();
+  const opened = await greetedClinicPage();
+  await ask(opened.page, "my legs have suddenly gone weak and I can't walk");
+  assert.match(await lastResponse(opened.page, /^⚠️/u), /medical emergency/);
+  await closeWithoutPageErrors(opened);
 });

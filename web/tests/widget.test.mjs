@@ -9,25 +9,13 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import AxeBuilder from "@axe-core/playwright";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 
 const PAGE_URL = process.env.WIDGET_PAGE_URL;
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR || "screenshots";
 // a fragment the model answers with "Did you mean" (tests/conftest.py finds one)
 const UNCLEAR_FRAGMENT = process.env.UNCLEAR_FRAGMENT || "spine";
 const REPLY_MS = 60000;
-// Without the background-networking flags Chromium keeps calling home, which fails here.
-// Playwright gives every launch a fresh profile of its own.
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const INJECTION = '<img src=x onerror="window.__injected = 1"><script>window.__injected = 2</script>';
 
 assert.ok(PAGE_URL, "WIDGET_PAGE_URL must be set (tests/test_widget_browser.py sets it)");
@@ -36,7 +24,7 @@ let browser;
 
 before(async () => {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 after(async () => browser?.close());
