@@ -20,7 +20,7 @@ WEB_SOURCES := web/build.mjs web/public/index.html $(wildcard web/src/*) website
 TRAINING_INPUTS := config.yml domain.yml $(shell find data knowledge extensions -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install system web webchat spacy encoder train run shell serve actions run-scaled test lint typecheck validate test-stories evaluate bench bench-scaled profile lock clean audit forget purge-old
+.PHONY: help install system web webchat spacy encoder train run shell serve actions run-scaled check test screenshots lint typecheck validate test-stories evaluate bench bench-scaled profile lock clean audit forget purge-old
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -91,19 +91,19 @@ train: $(MODEL) ## Train the model (only when data, config or lexicon changed)
 MODE ?= web
 
 run: $(MODEL) web ## Set up everything, then serve the demo page with the chat widget on http://localhost:8000
-	scripts/run_assistant.sh $(MODE)
+	$(PYTHON) -m serving.launch $(MODE)
 
 shell: $(MODEL) ## Start the action server and open rasa shell
-	scripts/run_assistant.sh shell
+	$(PYTHON) -m serving.launch shell
 
 serve: $(MODEL) ## Start the action server and serve REST + socket.io on port 5005
-	scripts/run_assistant.sh serve
+	$(PYTHON) -m serving.launch serve
 
 actions: $(STAMPS)/installed ## Run only the action server (port 5055, loopback only)
 	$(PYTHON) -m serving.action_server
 
 run-scaled: $(MODEL) ## PostgreSQL, Redis, RASA_SERVERS Rasa servers (2) and nginx in .scaled/; Ctrl-C stops
-	$(PYTHON) -m evaluation.scaled_stack
+	$(PYTHON) -m serving.scaled
 
 lint: $(STAMPS)/installed ## ruff lint and format check
 	$(BIN)/ruff check .
@@ -118,9 +118,15 @@ validate: $(STAMPS)/installed $(SPACY_PIPELINE)/meta.json ## rasa data validate
 test-stories: $(MODEL) ## rasa test core on the test stories in tests/stories
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core
 
-test: lint typecheck $(MODEL) web $(WEBCHAT) ## Set up everything and run every check and test
+check: lint typecheck $(SPACY_PIPELINE)/meta.json $(ENCODER)/.installed ## Quick check while coding: lint, types and the unit tests (tests/unit, no model, no servers)
+	$(BIN)/pytest tests/unit
+
+test: lint typecheck $(MODEL) web $(WEBCHAT) ## Set up everything and run every check and test (tests/unit, tests/model, tests/e2e)
 	AUDIT_OFFLINE_OK=1 $(MAKE) --no-print-directory audit
 	$(BIN)/pytest
+
+screenshots: $(MODEL) web $(WEBCHAT) ## Update the screenshots the README shows (reports/screenshots/) from the browser tests
+	SCREENSHOT_DIR=$(CURDIR)/reports/screenshots $(BIN)/pytest tests/e2e/test_widget_browser.py tests/e2e/test_webchat_browser.py
 
 evaluate: $(MODEL) ## Score the blind test and validation sets, before/after and variants, cross-validation; writes reports/evaluation.md
 	$(PYTHON) -m evaluation.compare --cross-validation

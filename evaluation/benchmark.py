@@ -3,7 +3,7 @@ servers, for the shipped config and, in the same run, for Rasa's default config
 (what `rasa init` trains) on the same data as the baseline.
 
 Each system is trained into build/bench/, served by the real action server and Rasa
-server (evaluation/servers.py), and driven over the REST webhook by a separate load
+server (serving/isolated.py), and driven over the REST webhook by a separate load
 process (evaluation/load.py). Writes reports/benchmark.md and reports/benchmark.png.
 
 Usage: python -m evaluation.benchmark [--reuse-baseline]
@@ -35,9 +35,10 @@ from evaluation.compare import machine
 from evaluation.load import Scenario, drive
 from evaluation.profile import Profile, sample_turns
 from evaluation.scaling_benchmark import measure_scaling, render_scaling_section
-from evaluation.servers import RASA, running_assistant
 from evaluation.variants import is_current
 from knowledge.paths import PROJECT_ROOT
+from serving.isolated import running_assistant
+from serving.processes import RASA
 
 BUILD_DIR = PROJECT_ROOT / "build" / "bench"
 REPORTS_DIR = PROJECT_ROOT / "reports"

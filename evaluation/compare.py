@@ -47,10 +47,10 @@ from evaluation.variants import (
     train_variant,
 )
 from knowledge import load_knowledge
-from knowledge.paths import PROJECT_ROOT
+from knowledge.paths import MODEL, PROJECT_ROOT
 
 REPORTS_DIR = PROJECT_ROOT / "reports"
-SHIPPED_MODEL = PROJECT_ROOT / "models" / "spine.tar.gz"
+SHIPPED_MODEL = MODEL
 ENCODER_DIR = PROJECT_ROOT / "build" / "sentence-encoder"
 BLIND, VALIDATION = "blind test set", "validation set"
 COLUMNS = [
@@ -238,7 +238,7 @@ Machine: {machine()}.
 Sets (evaluation/question_sets.py), kept apart:
 - **blind test set** (`tests/nlu/blind_test.yml`, {len(blind.scored)} messages): written by
   a helper who saw only the source page and the list of topic titles, never the training
-  data or the other sets; only ever scored. `tests/test_question_sets.py` fails if any of
+  data or the other sets; only ever scored. `tests/unit/test_question_sets.py` fails if any of
   its messages, or a near-duplicate (cosine ≥ 0.9 on word and character n-grams), is in
   the training data or the validation set. Its errors are counted here, never listed.
 - **validation set** (`tests/nlu/validation.yml`, `validation_earlier.yml` and

@@ -6,7 +6,7 @@ Three kinds of data are kept apart:
   of training data are missing), so its figures are optimistic;
 - the blind test set: tests/nlu/blind_test.yml, written by a helper who saw only the
   source page and the topic titles, only ever scored (never read for training phrases).
-  tests/test_question_sets.py fails if a blind message or a near-duplicate of one is in
+  tests/unit/test_question_sets.py fails if a blind message or a near-duplicate of one is in
   the training data or the validation set.
 
 Each message says what a correct reply is (`expect`), which topics' answers are right,

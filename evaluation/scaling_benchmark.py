@@ -1,5 +1,5 @@
 """`make bench-scaled`: throughput and latency of 1 vs 2 Rasa servers behind nginx in
-the scaled set-up (evaluation/scaled_stack.py), driven by the same load generator as
+the scaled set-up (serving/scaled.py), driven by the same load generator as
 `make bench` (evaluation/load.py), plus what one turn costs the shared stores and what
 those stores sustain on this machine, for the limits in docs/scaling.md.
 
@@ -21,15 +21,14 @@ from pathlib import Path
 
 from evaluation.compare import machine
 from evaluation.load import Scenario, drive
-from evaluation.scaled_stack import (
-    DEFAULT_MODEL,
+from knowledge.paths import MODEL, PROJECT_ROOT
+from serving.scaled import (
     POSTGRES_DB,
     POSTGRES_USER,
     ScaledStack,
     postgres_bin_dir,
     running_scaled_stack,
 )
-from knowledge.paths import PROJECT_ROOT
 
 REPORT = PROJECT_ROOT / "reports" / "scaling.md"
 SERVER_COUNTS = (1, 2)
@@ -159,7 +158,7 @@ def measure_run(model: Path, rasa_servers: int, probe_stores: bool) -> ScalingRu
     return run
 
 
-def measure_scaling(model: Path = DEFAULT_MODEL) -> list[ScalingRun]:
+def measure_scaling(model: Path = MODEL) -> list[ScalingRun]:
     """One run per server count; the last also measures what the stores sustain."""
     return [
         measure_run(model, servers, probe_stores=servers == SERVER_COUNTS[-1])

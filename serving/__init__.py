@@ -1,2 +1,4 @@
-"""Launchers for the Rasa server and the action server with the project's security
-settings (SECURITY.md), used by scripts/run_assistant.sh and evaluation/servers.py."""
+"""Running the assistant: the launchers of the Rasa server and the action server with the
+project's security settings (SECURITY.md), starting and stopping processes (processes.py),
+`make run` (launch.py), the isolated assistant of the tests and benchmarks (isolated.py)
+and the scaled set-up (scaled.py)."""

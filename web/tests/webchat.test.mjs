@@ -1,5 +1,5 @@
 // botfront's rasa-webchat 1.0.1 (the widget many Rasa sites already embed) against the
-// real assistant, in Debian's Chromium. Started by tests/test_webchat_browser.py, which
+// real assistant, in Debian's Chromium. Started by tests/e2e/test_webchat_browser.py, which
 // runs the servers and passes:
 //   WEBCHAT_ORIGIN   a web origin the assistant allows (CORS_ORIGINS)
 //   ASSISTANT_URL    the Rasa server (socket.io channel)
@@ -28,7 +28,7 @@ const LOCAL_PAGE_ARGS = [
 ];
 
 for (const [name, value] of Object.entries({ ORIGIN, ASSISTANT_URL, BUNDLE, GREETING, SOURCE_LINE })) {
-  assert.ok(value, `${name} must be set (tests/test_webchat_browser.py sets it)`);
+  assert.ok(value, `${name} must be set (tests/e2e/test_webchat_browser.py sets it)`);
 }
 
 // rasa-webchat's own set-up snippet, with its usual initPayload

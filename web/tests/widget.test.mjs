@@ -1,5 +1,5 @@
 // The widget in a real browser (Debian's Chromium driven by playwright-core) against the
-// real Rasa server and action server. Started by tests/test_widget_browser.py, which runs
+// real Rasa server and action server. Started by tests/e2e/test_widget_browser.py, which runs
 // the servers on free ports and passes:
 //   WIDGET_PAGE_URL   the demo page (served by website.static_server)
 //   CHROMIUM_PATH     the browser (default /usr/bin/chromium)
@@ -18,7 +18,7 @@ const UNCLEAR_FRAGMENT = process.env.UNCLEAR_FRAGMENT || "spine";
 const REPLY_MS = 60000;
 const INJECTION = '<img src=x onerror="window.__injected = 1"><script>window.__injected = 2</script>';
 
-assert.ok(PAGE_URL, "WIDGET_PAGE_URL must be set (tests/test_widget_browser.py sets it)");
+assert.ok(PAGE_URL, "WIDGET_PAGE_URL must be set (tests/e2e/test_widget_browser.py sets it)");
 
 let browser;
 

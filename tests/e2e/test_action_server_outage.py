@@ -11,8 +11,8 @@ import pytest
 import requests
 
 from channels.limits import NO_REPLY_NOTICE
-from evaluation.servers import RunningAssistant, running_assistant
 from knowledge import load_knowledge
+from serving.isolated import RunningAssistant, running_assistant
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 

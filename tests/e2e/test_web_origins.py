@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.conftest import Website
+from tests.e2e.conftest import Website
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 

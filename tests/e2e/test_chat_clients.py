@@ -15,10 +15,10 @@ from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from evaluation.servers import RunningAssistant
 from extensions.knowledge_importer import citation_response, quote_response
 from knowledge import Knowledge
-from tests.socket_visitor import SocketVisitor, is_citation
+from serving.isolated import RunningAssistant
+from tests.e2e.socket_visitor import SocketVisitor, is_citation
 
 QUESTION = "how is a spinal tumour diagnosed?"
 

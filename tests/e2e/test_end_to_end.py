@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import requests
 
-from evaluation.servers import running_assistant
 from knowledge import load_knowledge
+from serving.isolated import running_assistant
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 

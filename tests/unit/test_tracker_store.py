@@ -12,7 +12,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from evaluation.servers import TRACKER_STORE
+from serving.isolated import TRACKER_STORE
 from storage.sqlite_tracker_store import SQLiteTrackerStore
 from tests.conftest import PROJECT_ROOT
 

@@ -2,7 +2,8 @@
 
 The browser tests are JavaScript (web/tests/widget.test.mjs, Node's test runner with
 playwright-core and axe-core): this test serves them the page and the servers, runs
-them, and fails when any of them fails. Screenshots go to reports/screenshots/.
+them, and fails when any of them fails. Screenshots go to results/screenshots/
+(`make screenshots` updates the committed ones in reports/screenshots/).
 """
 
 from __future__ import annotations
@@ -14,12 +15,10 @@ import subprocess
 import pytest
 
 from knowledge.paths import PROJECT_ROOT
-from tests.conftest import Website
+from tests.e2e.conftest import CHROMIUM, SCREENSHOTS, Website
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 
-CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = PROJECT_ROOT / "reports" / "screenshots"
 BROWSER_TESTS = PROJECT_ROOT / "web" / "tests" / "widget.test.mjs"
 
 

@@ -5,9 +5,11 @@ This is Rasa's own answer to "one process is not enough": Rasa servers are state
 when every one of them reads and writes conversations in one SQL tracker store and
 takes a per-conversation ticket lock in one Redis lock store (endpoints.scaled.yml).
 nginx spreads REST turns round-robin and keeps each socket.io client on one server.
-Used by `make run-scaled`, tests/test_scale_out.py and `make bench-scaled`.
+The nginx and Redis settings are the templates in deploy/. Processes are started and
+stopped by serving/processes.py. Used by `make run-scaled`, tests/e2e/test_scale_out.py
+and `make bench-scaled`.
 
-Usage: python -m evaluation.scaled_stack [DATA_FOLDER]   (Ctrl-C stops everything)
+Usage: python -m serving.scaled   (Ctrl-C or SIGTERM stops everything)
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,21 +30,28 @@ from typing import Any
 import psycopg2
 import redis  # type: ignore[import-untyped]
 
-from evaluation.servers import _wait_until_ready, free_port
-from knowledge.paths import PROJECT_ROOT
+from knowledge.paths import MODEL, PROJECT_ROOT
+from serving.processes import (
+    ProcessGroup,
+    Stopped,
+    action_server_command,
+    free_port,
+    rasa_server_command,
+    stop_on_signals,
+    wait_until_ready,
+)
 
 DEBIAN_PACKAGES = ["postgresql", "redis-server", "nginx"]
 INSTALL_SCRIPT = PROJECT_ROOT / "scripts" / "install_debian_packages.sh"
 ENDPOINTS = PROJECT_ROOT / "endpoints.scaled.yml"
 DEFAULT_DATA_FOLDER = PROJECT_ROOT / ".scaled"
-DEFAULT_MODEL = PROJECT_ROOT / "models" / "spine.tar.gz"
+DEPLOY = PROJECT_ROOT / "deploy"
 POSTGRES_USER = "rasa"
 POSTGRES_DB = "rasa"
 REDIS_DB = 1
 # PostgreSQL refuses to run as root; Debian's package creates this OS user.
 POSTGRES_OS_USER = "postgres"
 SERVICE_TIMEOUT_S = 60
-STOP_TIMEOUT_S = 30
 
 
 @dataclass(frozen=True)
@@ -145,60 +154,20 @@ def _owned_by_postgres_user(folder: Path) -> dict[str, Any]:
     return {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": []}
 
 
-def _wait_for(
-    what: str, ready: Callable[[], object], process: subprocess.Popen[bytes], log: Path
-) -> None:
-    deadline = time.monotonic() + SERVICE_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited early:\n{log.read_text()[-3000:]}")
-        try:
-            ready()
-            return
-        except (psycopg2.OperationalError, redis.exceptions.ConnectionError):
-            time.sleep(0.2)
-    raise RuntimeError(f"{what} not up after {SERVICE_TIMEOUT_S}s:\n{log.read_text()[-3000:]}")
+def render(template: str, **values: object) -> str:
+    """deploy/TEMPLATE with its {{placeholders}} filled in."""
+    text = (DEPLOY / template).read_text(encoding="utf-8")
+    for name, value in values.items():
+        text = text.replace("{{" + name + "}}", str(value))
+    if "{{" in text:
+        raise ValueError(f"{template}: placeholder left unfilled")
+    return text
 
 
-def _start(
-    name: str,
-    command: list[str],
-    logs: Path,
-    env: Mapping[str, str] | None = None,
-    run_as: Mapping[str, Any] | None = None,
-) -> tuple[subprocess.Popen[bytes], Path]:
-    log = logs / f"{name}.log"
-    with log.open("ab") as output:
-        process = subprocess.Popen(
-            command,
-            cwd=PROJECT_ROOT,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            env=dict(env) if env is not None else None,
-            **(run_as or {}),
-        )
-    return process, log
-
-
-def _stop(process: subprocess.Popen[bytes], stop_signal: int = signal.SIGTERM) -> None:
-    if process.poll() is None:
-        process.send_signal(stop_signal)
-    try:
-        process.wait(timeout=STOP_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-@contextmanager
-def _postgres(data_folder: Path, port: int, password: str) -> Iterator[subprocess.Popen[bytes]]:
+def _start_postgres(group: ProcessGroup, data_folder: Path, port: int, password: str) -> None:
     """One PostgreSQL cluster in DATA_FOLDER/postgres, on 127.0.0.1:PORT only, with its
     unix socket inside the data folder; password (scram) authentication for everyone."""
-    cluster, socket_dir, logs = (
-        data_folder / "postgres",
-        data_folder / "postgres-socket",
-        data_folder / "logs",
-    )
+    cluster, socket_dir = data_folder / "postgres", data_folder / "postgres-socket"
     run_as = _owned_by_postgres_user(cluster)
     _owned_by_postgres_user(socket_dir)
     bin_dir = postgres_bin_dir()
@@ -232,7 +201,7 @@ def _postgres(data_folder: Path, port: int, password: str) -> Iterator[subproces
             )
         finally:
             password_file.unlink()
-    process, log = _start(
+    process = group.start(
         "postgres",
         [
             str(bin_dir / "postgres"),
@@ -245,129 +214,72 @@ def _postgres(data_folder: Path, port: int, password: str) -> Iterator[subproces
             "-c",
             f"unix_socket_directories={socket_dir}",
         ],
-        logs,
-        run_as=run_as,
+        stop_signal=signal.SIGINT,  # "fast" shutdown: rolls back open transactions
+        **run_as,
     )
-    try:
 
-        def create_database() -> None:
-            connection = psycopg2.connect(
-                host="127.0.0.1",
-                port=port,
-                dbname="postgres",
-                user=POSTGRES_USER,
-                password=password,
-            )
-            connection.autocommit = True  # CREATE DATABASE cannot run in a transaction
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (POSTGRES_DB,))
-                if cursor.fetchone() is None:
-                    cursor.execute(f"CREATE DATABASE {POSTGRES_DB}")
-            connection.close()
+    def create_database() -> None:
+        connection = psycopg2.connect(
+            host="127.0.0.1",
+            port=port,
+            dbname="postgres",
+            user=POSTGRES_USER,
+            password=password,
+        )
+        connection.autocommit = True  # CREATE DATABASE cannot run in a transaction
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (POSTGRES_DB,))
+            if cursor.fetchone() is None:
+                cursor.execute(f"CREATE DATABASE {POSTGRES_DB}")
+        connection.close()
 
-        _wait_for("PostgreSQL", create_database, process, log)
-        yield process
-    finally:
-        _stop(process, signal.SIGINT)  # "fast" shutdown: rolls back open transactions
+    wait_until_ready(
+        "PostgreSQL",
+        create_database,
+        process,
+        group.logs_by_name["postgres"],
+        SERVICE_TIMEOUT_S,
+        not_yet=(psycopg2.OperationalError,),
+    )
 
 
-@contextmanager
-def _redis(data_folder: Path, port: int, password: str) -> Iterator[subprocess.Popen[bytes]]:
-    """Redis for the ticket locks only: loopback, protected mode, a password, and no
-    persistence (a lock outliving a restart would only delay a conversation)."""
+def _start_redis(group: ProcessGroup, data_folder: Path, port: int, password: str) -> None:
+    """Redis for the ticket locks only (deploy/redis.conf.template)."""
     folder = data_folder / "redis"
     folder.mkdir(mode=0o700, exist_ok=True)
     config = folder / "redis.conf"
     config.touch(mode=0o600)
     config.write_text(
-        f"bind 127.0.0.1\nprotected-mode yes\nport {port}\nrequirepass {password}\n"
-        f'dir {folder}\nsave ""\nappendonly no\ndaemonize no\n',
+        render("redis.conf.template", port=port, password=password, folder=folder),
         encoding="utf-8",
     )
-    process, log = _start("redis", ["redis-server", str(config)], data_folder / "logs")
-    try:
-        client = redis.Redis(host="127.0.0.1", port=port, password=password)
-        _wait_for("Redis", client.ping, process, log)
-        yield process
-    finally:
-        _stop(process)
+    process = group.start("redis", ["redis-server", str(config)])
+    client = redis.Redis(host="127.0.0.1", port=port, password=password)
+    wait_until_ready(
+        "Redis",
+        client.ping,
+        process,
+        group.logs_by_name["redis"],
+        SERVICE_TIMEOUT_S,
+        not_yet=(redis.exceptions.ConnectionError,),
+    )
 
 
 def nginx_config(prefix: Path, port: int, rasa_ports: list[int]) -> str:
-    """REST turns round-robin (any server can take any turn: the state is shared);
-    socket.io sticky by client address, because a socket.io session (polling, then
-    the websocket upgrade) lives in one server's memory. A server that refuses the
-    connection is skipped; a POST already sent is never re-sent (nginx's rule for
-    non-idempotent requests): the client gets a 502 and may retry."""
+    """deploy/nginx.conf.template for these Rasa servers."""
     servers = "\n".join(
         f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in rasa_ports
     )
-    temp = prefix / "temp"
-    return f"""worker_processes 1;
-daemon off;
-pid {prefix}/nginx.pid;
-error_log {prefix}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-  log_format upstream '$remote_addr [$time_local] "$request" $status $upstream_addr $request_time';
-  access_log {prefix}/access.log upstream;
-  client_body_temp_path {temp}/body;
-  proxy_temp_path {temp}/proxy;
-  fastcgi_temp_path {temp}/fastcgi;
-  uwsgi_temp_path {temp}/uwsgi;
-  scgi_temp_path {temp}/scgi;
-  upstream rasa_round_robin {{
-{servers}
-    keepalive 64;
-  }}
-  upstream rasa_sticky {{
-    ip_hash;
-{servers}
-  }}
-  map $http_upgrade $connection_upgrade {{
-    default upgrade;
-    '' close;
-  }}
-  server {{
-    listen 127.0.0.1:{port};
-    add_header X-Upstream $upstream_addr always;
-    proxy_set_header Host $host;
-    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-    proxy_next_upstream error timeout;
-    proxy_read_timeout 90s;
-    location /socket.io/ {{
-      proxy_pass http://rasa_sticky;
-      proxy_http_version 1.1;
-      proxy_set_header Upgrade $http_upgrade;
-      proxy_set_header Connection $connection_upgrade;
-      proxy_read_timeout 3600s;
-    }}
-    location / {{
-      proxy_pass http://rasa_round_robin;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-    }}
-  }}
-}}
-"""
+    return render("nginx.conf.template", prefix=prefix, port=port, rasa_servers=servers)
 
 
-@contextmanager
-def _nginx(
-    data_folder: Path, port: int, rasa_ports: list[int]
-) -> Iterator[subprocess.Popen[bytes]]:
+def _start_nginx(group: ProcessGroup, data_folder: Path, port: int, rasa_ports: list[int]) -> None:
     prefix = data_folder / "nginx"
     (prefix / "temp").mkdir(parents=True, exist_ok=True)
     config = prefix / "nginx.conf"
     config.write_text(nginx_config(prefix, port, rasa_ports), encoding="utf-8")
-    process, log = _start(
-        "nginx", ["nginx", "-p", str(prefix), "-c", str(config)], data_folder / "logs"
-    )
-    try:
-        _wait_until_ready(f"http://127.0.0.1:{port}/", process, log)
-        yield process
-    finally:
-        _stop(process)
+    group.start("nginx", ["nginx", "-p", str(prefix), "-c", str(config)])
+    group.wait_for_http("nginx", f"http://127.0.0.1:{port}/")
 
 
 def rasa_environment(
@@ -400,7 +312,7 @@ def _port(variable: str, from_environment: bool) -> int:
 
 @contextmanager
 def running_scaled_stack(
-    model: Path = DEFAULT_MODEL,
+    model: Path = MODEL,
     data_folder: Path = DEFAULT_DATA_FOLDER,
     rasa_servers: int = 2,
     extra_env: Mapping[str, str] | None = None,
@@ -424,7 +336,7 @@ def running_scaled_stack(
     rasa_ports = [free_port() for _ in range(rasa_servers)]
     env = rasa_environment(ports, passwords, extra_env or {})
     env.setdefault("CORS_ORIGINS", "http://localhost:8000")
-    with ExitStack() as running:
+    with ProcessGroup(logs=data_folder / "logs", env=env) as group:
         stack = ScaledStack(
             url=f"http://127.0.0.1:{ports['nginx']}",
             rasa_urls=[f"http://127.0.0.1:{p}" for p in rasa_ports],
@@ -432,58 +344,27 @@ def running_scaled_stack(
             passwords=passwords,
             postgres_port=ports["postgres"],
             redis_port=ports["redis"],
+            processes=group.processes,
         )
-        stack.processes["postgres"] = running.enter_context(
-            _postgres(data_folder, ports["postgres"], passwords.postgres)
-        )
-        stack.processes["redis"] = running.enter_context(
-            _redis(data_folder, ports["redis"], passwords.redis)
-        )
-        logs = data_folder / "logs"
+        _start_postgres(group, data_folder, ports["postgres"], passwords.postgres)
+        _start_redis(group, data_folder, ports["redis"], passwords.redis)
         # The project's launchers, as `make serve` runs them: action server on loopback
         # only, CORS from CORS_ORIGINS (never "*").
-        launch = [sys.executable, "-m"]
-        commands = {"actions": [*launch, "serving.action_server", "--port", str(ports["actions"])]}
+        group.start("actions", action_server_command(ports["actions"]))
         for index, port in enumerate(rasa_ports):
-            commands[f"rasa-{index}"] = [
-                *launch,
-                "serving.rasa_server",
-                "--model",
-                str(model),
-                "--endpoints",
-                str(ENDPOINTS),
-                "--credentials",
-                "credentials.yml",
-                "--interface",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ]
-        for name, command in commands.items():
-            process, _ = _start(name, command, logs, env=env)
-            stack.processes[name] = process
-            running.callback(_stop, process)
-        _wait_until_ready(
-            f"http://127.0.0.1:{ports['actions']}/health",
-            stack.processes["actions"],
-            logs / "actions.log",
-        )
+            group.start(f"rasa-{index}", rasa_server_command(model, ENDPOINTS, port, "127.0.0.1"))
+        group.wait_for_http("actions", f"http://127.0.0.1:{ports['actions']}/health")
         for index, url in enumerate(stack.rasa_urls):
-            name = f"rasa-{index}"
-            _wait_until_ready(f"{url}/", stack.processes[name], logs / f"{name}.log")
-        stack.processes["nginx"] = running.enter_context(
-            _nginx(data_folder, ports["nginx"], rasa_ports)
-        )
+            group.wait_for_http(f"rasa-{index}", f"{url}/")
+        _start_nginx(group, data_folder, ports["nginx"], rasa_ports)
         yield stack
 
 
 def main() -> None:
     data_folder = Path(os.environ.get("SCALED_DATA_FOLDER", DEFAULT_DATA_FOLDER))
     servers = int(os.environ.get("RASA_SERVERS", "2"))
-    model = Path(os.environ.get("MODEL", DEFAULT_MODEL))
-    # Ctrl-C, and `kill`, stop everything cleanly, even when started with SIGINT ignored.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    model = Path(os.environ.get("MODEL", MODEL))
+    stop_on_signals()
     try:
         with running_scaled_stack(
             model, data_folder, servers, ports_from_environment=True
@@ -501,7 +382,7 @@ def main() -> None:
             stopped = [name for name, p in stack.processes.items() if p.poll() is not None]
             print(f"stopped unexpectedly: {', '.join(stopped)}; see {data_folder}/logs")
             sys.exit(1)
-    except KeyboardInterrupt:
+    except Stopped:
         print("stopped")
 
 

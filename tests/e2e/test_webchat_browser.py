@@ -14,11 +14,10 @@ from rasa.shared.core.domain import Domain
 
 from knowledge import Knowledge
 from knowledge.paths import PROJECT_ROOT
-from tests.conftest import Website
+from tests.e2e.conftest import CHROMIUM, SCREENSHOTS, Website
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 
-CHROMIUM = "/usr/bin/chromium"
 BUNDLE = PROJECT_ROOT / "build" / "webchat" / "package" / "lib" / "index.js"
 BROWSER_TESTS = PROJECT_ROOT / "web" / "tests" / "webchat.test.mjs"
 
@@ -41,7 +40,7 @@ def test_rasa_webchat_in_a_real_browser(
             "GREETING": str(project_domain.responses["utter_greet"][0]["text"]),
             "SOURCE_LINE": knowledge.citation(diagnosis).as_text(),
             "CHROMIUM_PATH": CHROMIUM,
-            "SCREENSHOT_DIR": str(PROJECT_ROOT / "reports" / "screenshots"),
+            "SCREENSHOT_DIR": str(SCREENSHOTS),
         },
         capture_output=True,
         text=True,

@@ -20,7 +20,7 @@ from evaluation.predict import score_sets
 from evaluation.question_sets import blind_test_set, validation_set
 from evaluation.scoring import SetScores
 from evaluation.targets import BLIND_TARGETS, Target
-from tests.conftest import NLU_SUMMARY
+from tests.model.conftest import NLU_SUMMARY
 
 pytestmark = pytest.mark.model
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from evaluation.servers import RunningAssistant, running_assistant
-from tests.conversation_load import Conversation, chat, say, stored_events, user_texts
+from serving.isolated import RunningAssistant, running_assistant
+from tests.e2e.conversation_load import Conversation, chat, say, stored_events, user_texts
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 

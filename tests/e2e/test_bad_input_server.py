@@ -10,8 +10,8 @@ import requests
 
 from channels.limits import UNREADABLE_REPLY
 from channels.validation import EMPTY_MESSAGE_REPLY, MAX_MESSAGE_CHARS, cut_notice
-from evaluation.servers import RunningAssistant
-from tests.socket_visitor import SocketVisitor, is_citation, text_is
+from serving.isolated import RunningAssistant
+from tests.e2e.socket_visitor import SocketVisitor, is_citation, text_is
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 

@@ -11,8 +11,8 @@ import uuid
 
 import pytest
 
-from evaluation.servers import RunningAssistant
-from tests.conversation_load import Conversation, bot_texts, chat, stored_events, user_texts
+from serving.isolated import RunningAssistant
+from tests.e2e.conversation_load import Conversation, bot_texts, chat, stored_events, user_texts
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 

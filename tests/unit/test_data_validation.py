@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 
-from evaluation.servers import RASA
+from serving.processes import RASA
 from tests.conftest import PROJECT_ROOT
 
 ACTIONS_DIR = PROJECT_ROOT / "actions"

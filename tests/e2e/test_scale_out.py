@@ -1,4 +1,4 @@
-"""The scaled set-up (evaluation/scaled_stack.py): two Rasa servers behind nginx sharing
+"""The scaled set-up (serving/scaled.py): two Rasa servers behind nginx sharing
 a PostgreSQL tracker store and a Redis lock store, driven concurrently over HTTP.
 
 Installs postgresql, redis-server and nginx through scripts/install_debian_packages.sh
@@ -34,7 +34,7 @@ import redis.asyncio  # type: ignore[import-untyped]
 import socketio
 
 from evaluation.load import CONVERSATION
-from evaluation.scaled_stack import REDIS_DB, ScaledStack, running_scaled_stack
+from serving.scaled import REDIS_DB, ScaledStack, running_scaled_stack
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e, pytest.mark.scale]
 

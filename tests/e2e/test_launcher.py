@@ -1,0 +1,139 @@
+"""`make run` / `make serve` (serving/launch.py) never leave servers behind: SIGTERM (what
+a service manager sends) or SIGINT to the launcher stops everything it started, and so
+does a server that cannot start (the web page's port already taken)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from knowledge.paths import PROJECT_ROOT
+from serving.launch import ACTIONS_PORT
+from serving.processes import free_port
+
+pytestmark = [pytest.mark.model, pytest.mark.e2e]
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below `pid`, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    running = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            running.add(pid)
+    return running
+
+
+def launch(mode: str, workdir: Path, model: Path, **env: str) -> subprocess.Popen[str]:
+    """The launcher with its own SQLite store, so it never touches rasa.db."""
+    if not _port_is_free(ACTIONS_PORT):
+        pytest.fail(f"port {ACTIONS_PORT} (the action server's, as in endpoints.yml) is in use")
+    endpoints = workdir / "endpoints.yml"
+    endpoints.write_text(
+        f"action_endpoint:\n  url: http://127.0.0.1:{ACTIONS_PORT}/webhook\n"
+        "tracker_store:\n  type: storage.sqlite_tracker_store.SQLiteTrackerStore\n"
+        f"  db: {workdir / 'tracker.db'}\n",
+        encoding="utf-8",
+    )
+    variables = {"MODEL": str(model), "ENDPOINTS": str(endpoints), **env}
+    return subprocess.Popen(
+        [sys.executable, "-m", "serving.launch", mode],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **variables},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def wait_until_serving(url: str, launcher: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        assert launcher.poll() is None, launcher.communicate()[0]
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"{url} did not answer")
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_to_the_launcher_stops_every_server(
+    trained_model: Path, tmp_path: Path, stop_signal: int
+) -> None:
+    rasa_port = free_port()
+    launcher = launch("serve", tmp_path, trained_model, RASA_PORT=str(rasa_port))
+    try:
+        wait_until_serving(f"http://127.0.0.1:{rasa_port}/", launcher)
+        started = descendants(launcher.pid)
+        assert len(started) >= 2, "the action server and the Rasa server"
+
+        launcher.send_signal(stop_signal)
+        launcher.wait(timeout=90)
+
+        assert alive(started) == set()
+        assert launcher.returncode == 0
+        assert _port_is_free(rasa_port) and _port_is_free(ACTIONS_PORT)
+    finally:
+        if launcher.poll() is None:
+            launcher.kill()
+
+
+def test_a_server_that_cannot_start_stops_the_others(trained_model: Path, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        web_port = taken.getsockname()[1]
+        launcher = launch(
+            "web", tmp_path, trained_model, RASA_PORT=str(free_port()), WEB_PORT=str(web_port)
+        )
+        started: set[int] = set()
+        try:
+            while launcher.poll() is None:  # descendants seen before the launcher gives up
+                started |= descendants(launcher.pid)
+                time.sleep(0.2)
+            output = launcher.communicate(timeout=90)[0]
+        finally:
+            if launcher.poll() is None:
+                launcher.kill()
+
+    assert launcher.returncode != 0
+    assert "the web page stopped" in output
+    assert len(started) >= 3, "the action server, the Rasa server and the web page"
+    assert alive(started) == set()
+    assert _port_is_free(ACTIONS_PORT)
