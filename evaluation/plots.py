@@ -12,7 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from evaluation.scoring import Rate, SetScores
-from knowledge import Knowledge
+from spine_assistant.knowledge import Knowledge
 
 HEADLINE = [
     "answered right and cited",

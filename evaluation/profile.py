@@ -1,6 +1,6 @@
 """`make profile`: where the Rasa server spends a turn, measured with py-spy.
 
-Starts the real action server and Rasa server (serving/isolated.py), samples the
+Starts the real action server and Rasa server (spine_assistant/serving/isolated.py), samples the
 Rasa process with py-spy while one visitor holds the benchmark's 8-turn chats, and
 writes reports/profile.md: CPU time per turn by stage, and the busiest functions.
 This is how the speed work was chosen; rerun it after changing the pipeline.
@@ -19,8 +19,8 @@ from pathlib import Path
 
 from evaluation.compare import machine
 from evaluation.load import CONVERSATION, drive
-from knowledge.paths import MODEL, PROJECT_ROOT
-from serving.isolated import RunningAssistant, running_assistant
+from spine_assistant.knowledge.paths import MODEL, PROJECT_ROOT
+from spine_assistant.serving.isolated import RunningAssistant, running_assistant
 
 REPORT = PROJECT_ROOT / "reports" / "profile.md"
 PY_SPY = Path(sys.executable).parent / "py-spy"

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from knowledge.paths import PROJECT_ROOT
+from spine_assistant.knowledge.paths import PROJECT_ROOT
 
 SETS_DIR = PROJECT_ROOT / "tests" / "nlu"
 VALIDATION_FILES = (

@@ -1,5 +1,5 @@
 """`make bench-scaled`: throughput and latency of 1 vs 2 Rasa servers behind nginx in
-the scaled set-up (serving/scaled.py), driven by the same load generator as
+the scaled set-up (spine_assistant/serving/scaled.py), driven by the same load generator as
 `make bench` (evaluation/load.py), plus what one turn costs the shared stores and what
 those stores sustain on this machine, for the limits in docs/scaling.md.
 
@@ -21,8 +21,8 @@ from pathlib import Path
 
 from evaluation.compare import machine
 from evaluation.load import Scenario, drive
-from knowledge.paths import MODEL, PROJECT_ROOT
-from serving.scaled import (
+from spine_assistant.knowledge.paths import MODEL, PROJECT_ROOT
+from spine_assistant.serving.scaled import (
     POSTGRES_DB,
     POSTGRES_USER,
     ScaledStack,

@@ -25,7 +25,7 @@ from typing import Any
 
 from actions.fallback import clarify
 from evaluation.question_sets import LabelledMessage
-from knowledge import Knowledge, load_knowledge
+from spine_assistant.knowledge import Knowledge, load_knowledge
 
 FAQ_PREFIX = "faq_"
 

@@ -22,12 +22,13 @@ from typing import Any
 
 import yaml
 
-from knowledge.paths import MODEL, PROJECT_ROOT
+from spine_assistant.knowledge.paths import MODEL, PROJECT_ROOT
 
 BUILD_DIR = PROJECT_ROOT / "build" / "eval"
 BEFORE_COMMIT = "f074738"
-SENTENCE_FEATURIZER = "extensions.sentence_featurizer.SentenceEmbeddingFeaturizer"
-ANSWERABILITY = "extensions.answerability.AnswerabilityCheck"
+COMPONENTS = "spine_assistant.components"
+SENTENCE_FEATURIZER = f"{COMPONENTS}.sentence_featurizer.SentenceEmbeddingFeaturizer"
+ANSWERABILITY = f"{COMPONENTS}.answerability.AnswerabilityCheck"
 PARSE_SCRIPT = """
 import asyncio, json, logging, sys
 from rasa.core.agent import Agent
@@ -169,6 +170,7 @@ def before_model() -> tuple[Path, Path, float]:
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
     env = {**os.environ, "PYTHONPATH": str(tree)}
     python, rasa = sys.executable, str(Path(sys.executable).parent / "rasa")
+    # BEFORE_COMMIT's own layout: its spaCy builder was a script
     subprocess.run([python, "scripts/build_spacy_pipeline.py"], cwd=tree, env=env, check=True)
     started = time.perf_counter()
     subprocess.run(

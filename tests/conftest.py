@@ -13,8 +13,8 @@ from rasa.shared.importers.importer import TrainingDataImporter
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from knowledge import Knowledge, Lexicon, load_knowledge, load_lexicon
-from knowledge.paths import MODEL, PROJECT_ROOT
+from spine_assistant.knowledge import Knowledge, Lexicon, load_knowledge, load_lexicon
+from spine_assistant.knowledge.paths import MODEL, PROJECT_ROOT
 
 SPACY_PIPELINE = PROJECT_ROOT / "build" / "spacy" / "en_spine_assistant"
 

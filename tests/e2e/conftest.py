@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from knowledge import load_knowledge
-from knowledge.paths import PROJECT_ROOT
-from serving.isolated import RunningAssistant, running_assistant
-from serving.processes import free_port
-from website.static_server import WEB_DIST, serving_web
+from spine_assistant.knowledge import load_knowledge
+from spine_assistant.knowledge.paths import PROJECT_ROOT
+from spine_assistant.serving.isolated import RunningAssistant, running_assistant
+from spine_assistant.serving.processes import free_port
+from spine_assistant.website.static_server import WEB_DIST, serving_web
 
 CHROMIUM = "/usr/bin/chromium"
 # The browser tests' screenshots go outside git; `make screenshots` writes the ones the

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 import requests
 
-from channels.limits import NO_REPLY_NOTICE
-from knowledge import load_knowledge
-from serving.isolated import RunningAssistant, running_assistant
+from spine_assistant.channels.turns import NO_REPLY_NOTICE
+from spine_assistant.knowledge import load_knowledge
+from spine_assistant.serving.isolated import RunningAssistant, running_assistant
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 

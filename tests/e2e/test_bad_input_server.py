@@ -8,9 +8,9 @@ import json
 import pytest
 import requests
 
-from channels.limits import UNREADABLE_REPLY
-from channels.validation import EMPTY_MESSAGE_REPLY, MAX_MESSAGE_CHARS, cut_notice
-from serving.isolated import RunningAssistant
+from spine_assistant.channels.turns import UNREADABLE_REPLY
+from spine_assistant.channels.validation import EMPTY_MESSAGE_REPLY, MAX_MESSAGE_CHARS, cut_notice
+from spine_assistant.serving.isolated import RunningAssistant
 from tests.e2e.socket_visitor import SocketVisitor, is_citation, text_is
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]

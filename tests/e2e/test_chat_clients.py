@@ -15,9 +15,9 @@ from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from extensions.knowledge_importer import citation_response, quote_response
-from knowledge import Knowledge
-from serving.isolated import RunningAssistant
+from spine_assistant.components.knowledge_importer import citation_response, quote_response
+from spine_assistant.knowledge import Knowledge
+from spine_assistant.serving.isolated import RunningAssistant
 from tests.e2e.socket_visitor import SocketVisitor, is_citation
 
 QUESTION = "how is a spinal tumour diagnosed?"

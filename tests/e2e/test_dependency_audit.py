@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from knowledge.paths import PROJECT_ROOT
+from spine_assistant.knowledge.paths import PROJECT_ROOT
 
 AUDIT_SCRIPT = PROJECT_ROOT / "scripts" / "audit_dependencies.sh"
 NO_NETWORK = "http://127.0.0.1:9"  # a proxy that refuses every connection

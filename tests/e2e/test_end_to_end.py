@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import requests
 
-from knowledge import load_knowledge
-from serving.isolated import running_assistant
+from spine_assistant.knowledge import load_knowledge
+from spine_assistant.serving.isolated import running_assistant
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 

@@ -1,6 +1,6 @@
-"""`make run` / `make serve` (serving/launch.py) never leave servers behind: SIGTERM (what
-a service manager sends) or SIGINT to the launcher stops everything it started, and so
-does a server that cannot start (the web page's port already taken)."""
+"""`make run` / `make serve` (spine_assistant/serving/launch.py) never leave servers
+behind: SIGTERM (what a service manager sends) or SIGINT to the launcher stops everything
+it started, and so does a server that cannot start (the web page's port already taken)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from knowledge.paths import PROJECT_ROOT
-from serving.launch import ACTIONS_PORT
-from serving.processes import free_port
+from spine_assistant.knowledge.paths import PROJECT_ROOT
+from spine_assistant.serving.launch import ACTIONS_PORT
+from spine_assistant.serving.processes import free_port
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 
@@ -59,13 +59,13 @@ def launch(mode: str, workdir: Path, model: Path, **env: str) -> subprocess.Pope
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
         f"action_endpoint:\n  url: http://127.0.0.1:{ACTIONS_PORT}/webhook\n"
-        "tracker_store:\n  type: storage.sqlite_tracker_store.SQLiteTrackerStore\n"
+        "tracker_store:\n  type: spine_assistant.storage.sqlite_tracker_store.SQLiteTrackerStore\n"
         f"  db: {workdir / 'tracker.db'}\n",
         encoding="utf-8",
     )
     variables = {"MODEL": str(model), "ENDPOINTS": str(endpoints), **env}
     return subprocess.Popen(
-        [sys.executable, "-m", "serving.launch", mode],
+        [sys.executable, "-m", "spine_assistant.serving.launch", mode],
         cwd=PROJECT_ROOT,
         env={**os.environ, **variables},
         stdout=subprocess.PIPE,

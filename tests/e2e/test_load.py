@@ -11,8 +11,9 @@ import uuid
 
 import pytest
 
-from serving.isolated import RunningAssistant
-from tests.e2e.conversation_load import Conversation, bot_texts, chat, stored_events, user_texts
+from evaluation.load import chat, unique_turns
+from spine_assistant.serving.isolated import RunningAssistant
+from tests.e2e.stored import bot_texts, stored_events, user_texts
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 
@@ -24,9 +25,9 @@ async def test_concurrent_conversations_are_stored_whole_and_apart(
     hardened_assistant: RunningAssistant, api_token: str
 ) -> None:
     run = uuid.uuid4().hex[:6]
-    conversations = [Conversation(sender=f"load-{run}-{n}") for n in range(VISITORS)]
+    conversations = [unique_turns(f"load-{run}-{n}", TURNS) for n in range(VISITORS)]
 
-    await chat(hardened_assistant.webhook, conversations, TURNS)
+    await chat(hardened_assistant.webhook, [[c] for c in conversations])
 
     assert [c.errors for c in conversations if c.errors] == []
     for conversation in conversations:

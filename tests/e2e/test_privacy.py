@@ -10,8 +10,8 @@ import pytest
 import requests
 import socketio
 
-from serving.isolated import RunningAssistant
-from tests.e2e.conversation_load import stored_events, user_texts
+from spine_assistant.serving.isolated import RunningAssistant
+from tests.e2e.stored import stored_events, user_texts
 from tests.unit.test_privacy_commands import run_privacy_command
 
 

@@ -18,8 +18,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from serving.isolated import RunningAssistant, running_assistant
-from tests.e2e.conversation_load import Conversation, chat, say, stored_events, user_texts
+from evaluation.load import Conversation, chat, say, unique_turns
+from spine_assistant.serving.isolated import RunningAssistant, running_assistant
+from tests.e2e.stored import stored_events, user_texts
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 
@@ -43,7 +44,7 @@ async def test_conversations_survive_a_sigkill_of_the_rasa_server(
 ) -> None:
     assistant = restartable_assistant
     run = uuid.uuid4().hex[:6]
-    conversations = [Conversation(sender=f"restart-{run}-{n}") for n in range(VISITORS)]
+    conversations = [unique_turns(f"restart-{run}-{n}", TURNS) for n in range(VISITORS)]
     restarted = asyncio.Event()
 
     async def kill_mid_load() -> None:
@@ -56,7 +57,7 @@ async def test_conversations_survive_a_sigkill_of_the_rasa_server(
         await restarted.wait()
 
     await asyncio.gather(
-        chat(assistant.webhook, conversations, TURNS, pause_after_failure=wait_for_restart),
+        chat(assistant.webhook, [[c] for c in conversations], pause_after_failure=wait_for_restart),
         kill_mid_load(),
     )
 

@@ -1,4 +1,4 @@
-"""The scaled set-up (serving/scaled.py): two Rasa servers behind nginx sharing
+"""The scaled set-up (spine_assistant/serving/scaled.py): two Rasa servers behind nginx sharing
 a PostgreSQL tracker store and a Redis lock store, driven concurrently over HTTP.
 
 Installs postgresql, redis-server and nginx through scripts/install_debian_packages.sh
@@ -34,7 +34,7 @@ import redis.asyncio  # type: ignore[import-untyped]
 import socketio
 
 from evaluation.load import CONVERSATION
-from serving.scaled import REDIS_DB, ScaledStack, running_scaled_stack
+from spine_assistant.serving.scaled import REDIS_DB, ScaledStack, running_scaled_stack
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e, pytest.mark.scale]
 
@@ -265,7 +265,7 @@ async def test_socketio_session_stays_on_one_server(stack: ScaledStack) -> None:
     client.on("session_confirm", confirmed.put)
     await client.connect(stack.url, transports=["polling"], socketio_path="socket.io")
     try:
-        # As the widget does: the channel hands out the session id (channels/limits.py).
+        # As the widget does: the channel hands out the session id (spine_assistant/channels/).
         await client.emit("session_request", {})
         session_id = await asyncio.wait_for(confirmed.get(), REQUEST_TIMEOUT_S)
         for count, message in enumerate(messages, start=1):

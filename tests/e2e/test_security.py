@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from serving.isolated import RunningAssistant, running_assistant
+from spine_assistant.serving.isolated import RunningAssistant, running_assistant
 from tests.e2e.conftest import ALLOWED_ORIGIN
 
 API_ROUTES = [

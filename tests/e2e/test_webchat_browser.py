@@ -12,8 +12,8 @@ import subprocess
 import pytest
 from rasa.shared.core.domain import Domain
 
-from knowledge import Knowledge
-from knowledge.paths import PROJECT_ROOT
+from spine_assistant.knowledge import Knowledge
+from spine_assistant.knowledge.paths import PROJECT_ROOT
 from tests.e2e.conftest import CHROMIUM, SCREENSHOTS, Website
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]

@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from knowledge.paths import PROJECT_ROOT
+from spine_assistant.knowledge.paths import PROJECT_ROOT
 from tests.e2e.conftest import CHROMIUM, SCREENSHOTS, Website
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]

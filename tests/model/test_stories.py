@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from serving.processes import RASA
+from spine_assistant.serving.processes import RASA
 from tests.conftest import PROJECT_ROOT, RESULTS_DIR
 
 pytestmark = pytest.mark.model

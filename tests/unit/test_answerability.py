@@ -14,7 +14,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from extensions.answerability import NOT_ON_PAGE_ENTITY, AnswerabilityCheck
+from spine_assistant.components.answerability import NOT_ON_PAGE_ENTITY, AnswerabilityCheck
 
 KNOWN = {
     "treatment",

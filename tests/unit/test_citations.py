@@ -13,13 +13,13 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from extensions.knowledge_importer import (
+from spine_assistant.components.knowledge_importer import (
     CITED_TOPIC_SLOT,
     NOTHING_NAMED,
     citation_response,
     quote_response,
 )
-from knowledge import Knowledge, load_knowledge
+from spine_assistant.knowledge import Knowledge, load_knowledge
 
 TOPICS = load_knowledge().topics
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 
-from serving.processes import RASA
+from spine_assistant.serving.processes import RASA
 from tests.conftest import PROJECT_ROOT
 
 ACTIONS_DIR = PROJECT_ROOT / "actions"

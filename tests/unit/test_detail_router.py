@@ -5,8 +5,8 @@ from __future__ import annotations
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from extensions.detail_router import DetailRouter, routed_topic
-from knowledge import Knowledge
+from spine_assistant.components.detail_router import DetailRouter, routed_topic
+from spine_assistant.knowledge import Knowledge
 
 
 def parsed(intent: str, entities: list[dict[str, str]]) -> Message:
@@ -24,7 +24,7 @@ def parsed(intent: str, entities: list[dict[str, str]]) -> Message:
 
 def test_a_cancer_listed_elsewhere_moves_the_question(knowledge: Knowledge) -> None:
     message = parsed("faq_common_cancers", [{"entity": "cancer_type", "value": "stomach cancer"}])
-    DetailRouter().process([message])
+    DetailRouter({}).process([message])
     assert message.get("intent") == {"name": "faq_less_common_cancers", "confidence": 0.8}
     names = [entry["name"] for entry in message.get("intent_ranking")]
     assert names == ["faq_less_common_cancers", "faq_definition"]
@@ -53,5 +53,5 @@ def test_topics_without_such_details_are_left_alone(knowledge: Knowledge) -> Non
 
 def test_other_intents_are_left_alone() -> None:
     message = parsed("out_of_scope", [{"entity": "cancer_type", "value": "stomach cancer"}])
-    DetailRouter().process([message])
+    DetailRouter({}).process([message])
     assert message.get("intent")["name"] == "out_of_scope"

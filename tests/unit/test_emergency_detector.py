@@ -6,10 +6,15 @@ from typing import Any
 
 import pytest
 from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from extensions.emergency_detector import EmergencyDetector, describes_emergency, red_flags
+from spine_assistant.components.emergency_detector import (
+    EmergencyDetector,
+    describes_emergency,
+    red_flags,
+)
 
 DESCRIBED_EMERGENCIES = [
     "I can't walk",
@@ -176,7 +181,20 @@ def test_detector_leaves_other_messages_alone(nlp: Any) -> None:
     assert msg.get("intent") == {"name": "faq_mri", "confidence": 0.9}
 
 
-def test_detector_copes_with_a_message_without_doc() -> None:
+def test_detector_copes_with_a_message_without_text() -> None:
     msg = Message(data={TEXT: ""})
     detector().process([msg])
     assert msg.get("intent") is None
+
+
+def test_detector_refuses_to_run_without_the_projects_spacy_pipeline() -> None:
+    """Without the red-flag spans it would never raise an alarm: that must not pass
+    silently, whether SpacyNLP is missing or loads another spaCy model."""
+    import spacy
+
+    text = "my legs have gone weak since this morning"
+    without_spacy = Message(data={TEXT: text})
+    other_model = Message(data={TEXT: text, SPACY_DOCS[TEXT]: spacy.blank("en")(text)})
+    for msg in (without_spacy, other_model):
+        with pytest.raises(InvalidConfigException, match="spaCy pipeline"):
+            detector().process([msg])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import SUGGESTION_THRESHOLD, ActionClarifyOrRefer
-from knowledge import Knowledge
+from spine_assistant.knowledge import Knowledge
 from tests.conftest import make_tracker
 
 

@@ -1,6 +1,6 @@
-"""Bad input, without a server: the checks of channels/validation.py and the REST
-webhook's request handling (channels/limits.py), including property-based tests over
-arbitrary bodies, senders and messages."""
+"""Bad input, without a server: the checks of spine_assistant/channels/validation.py and
+the channels' request handling (rest.py, socketio.py, turns.py), including property-based
+tests over arbitrary bodies, senders and messages."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rasa.core.channels.channel import UserMessage
 
-from channels.limits import accepted_payloads, is_issued_session_id, rest_reply
-from channels.validation import (
+from spine_assistant.channels.rest import rest_reply
+from spine_assistant.channels.socketio import is_issued_session_id
+from spine_assistant.channels.turns import accepted_payloads
+from spine_assistant.channels.validation import (
     EMPTY_MESSAGE_REPLY,
     MAX_BODY_BYTES,
     MAX_MESSAGE_CHARS,

@@ -9,8 +9,8 @@ import pytest
 from rasa.shared.core.domain import Domain
 
 from evaluation.question_sets import training_examples
-from knowledge import Knowledge, Lexicon
-from knowledge.topics import FAQ_INTENT_PREFIX
+from spine_assistant.knowledge import Knowledge, Lexicon
+from spine_assistant.knowledge.topics import FAQ_INTENT_PREFIX
 
 MIN_TRAINING_EXAMPLES = 20
 

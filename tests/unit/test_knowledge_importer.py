@@ -6,16 +6,17 @@ from typing import Any
 
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, RULE_SNIPPET_ACTION_NAME
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 from rasa.shared.importers.importer import TrainingDataImporter
 
-from extensions.knowledge_importer import (
+from spine_assistant.components.knowledge_importer import (
     ASK_SOURCE_INTENT,
     TOPIC_MENU_RESPONSE,
     KnowledgeImporter,
     citation_response,
     quote_response,
 )
-from knowledge import Knowledge
+from spine_assistant.knowledge import Knowledge
 
 
 def test_each_topic_has_intent_and_response(knowledge: Knowledge) -> None:
@@ -94,3 +95,66 @@ def test_config_combines_files_and_knowledge(
     nlu = project_importer.get_nlu_data()
     assert nlu.entity_synonyms["kidney cancer"] == "renal cell carcinoma"
     assert {t.intent for t in knowledge.topics} <= set(nlu.intents)
+
+
+def rules_as_yaml(knowledge: Knowledge) -> str:
+    """The same rules in Rasa's documented YAML form: what the importer's objects must
+    equal once Rasa's own reader has read them."""
+    answers = [
+        f"- rule: answer {t.intent} with its citation\n  steps:\n  - intent: {t.intent}\n"
+        f"  - action: {t.response}\n  - action: {citation_response(t)}\n"
+        for t in knowledge.topics
+    ]
+    quotes = [
+        f"- rule: quote the source of {t.intent}\n  condition:\n"
+        f"  - slot_was_set:\n    - cited_topic: {t.id}\n"
+        f"  steps:\n  - intent: {ASK_SOURCE_INTENT}\n  - action: {quote_response(t)}\n"
+        for t in knowledge.topics
+    ]
+    nothing = (
+        "- rule: nothing to cite before the first answer\n  condition:\n"
+        "  - slot_was_set:\n    - cited_topic: null\n"
+        f"  steps:\n  - intent: {ASK_SOURCE_INTENT}\n  - action: utter_nothing_to_cite\n"
+    )
+    return 'version: "3.1"\nrules:\n' + "".join(answers + quotes) + nothing
+
+
+def test_rules_built_as_objects_are_what_rasa_reads_from_yaml(knowledge: Knowledge) -> None:
+    importer = KnowledgeImporter()
+    built = importer.get_stories().story_steps
+    read = YAMLStoryReader(importer.get_domain()).read_from_string(rules_as_yaml(knowledge))
+
+    assert len(built) == len(read) == 2 * len(knowledge.topics) + 1
+    for ours, rasas in zip(built, read, strict=True):
+        assert type(ours) is type(rasas)
+        assert ours.block_name == rasas.block_name
+        assert ours.events == rasas.events
+        assert ours.condition_events_indices == rasas.condition_events_indices
+        for mine, theirs in [
+            (ours.start_checkpoints, rasas.start_checkpoints),
+            (ours.end_checkpoints, rasas.end_checkpoints),
+        ]:
+            assert [(c.name, c.conditions) for c in mine] == [
+                (c.name, c.conditions) for c in theirs
+            ]
+
+
+def test_the_importer_builds_domain_and_rules_once() -> None:
+    importer = KnowledgeImporter()
+
+    assert importer.get_domain() is importer.get_domain()
+    assert importer.get_stories() is importer.get_stories()
+
+
+def test_make_domain_prints_the_generated_intents_responses_and_rules(
+    knowledge: Knowledge, capsys: Any
+) -> None:
+    from spine_assistant.components.knowledge_importer import main
+
+    main()
+
+    printed = capsys.readouterr().out
+    topic = knowledge.topics[0]
+    for name in (topic.intent, topic.response, citation_response(topic), "cited_topic"):
+        assert f"{name}:" in printed or f"- {name}" in printed
+    assert f"rule: answer {topic.intent} with its citation" in printed

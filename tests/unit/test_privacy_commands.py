@@ -15,8 +15,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from knowledge.paths import PROJECT_ROOT
-from privacy.conversations import (
+from spine_assistant.knowledge.paths import PROJECT_ROOT
+from spine_assistant.privacy.conversations import (
     SECONDS_PER_DAY,
     forget_conversation,
     open_tracker_store,
@@ -51,7 +51,14 @@ def stored_senders(endpoints: Path) -> set[str]:
 
 def run_privacy_command(endpoints: Path, *arguments: str, **env: str) -> str:
     completed = subprocess.run(
-        [sys.executable, "-m", "privacy", "--endpoints", str(endpoints), *arguments],
+        [
+            sys.executable,
+            "-m",
+            "spine_assistant.privacy",
+            "--endpoints",
+            str(endpoints),
+            *arguments,
+        ],
         cwd=PROJECT_ROOT,
         env={**os.environ, **env},
         capture_output=True,

@@ -23,7 +23,7 @@ from evaluation.question_sets import (
 )
 from evaluation.scoring import Rate, SetScores
 from evaluation.targets import BLIND_TARGETS, Target
-from knowledge import Knowledge
+from spine_assistant.knowledge import Knowledge
 
 
 @pytest.fixture(scope="module")

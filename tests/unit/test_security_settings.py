@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from knowledge.paths import PROJECT_ROOT
-from serving.rasa_server import UnsafeSetting, cors_origins, security_arguments
+from spine_assistant.knowledge.paths import PROJECT_ROOT
+from spine_assistant.serving.rasa_server import UnsafeSetting, cors_origins, security_arguments
 
 
 def test_cors_origins_are_a_list_and_never_a_wildcard() -> None:
@@ -40,7 +40,7 @@ def test_the_api_is_enabled_only_with_a_strong_enough_token() -> None:
 @pytest.mark.parametrize("option", ["--enable-api", "--auth-token=x", "--cors", "--jwt-secret"])
 def test_the_launcher_refuses_security_options_on_its_command_line(option: str) -> None:
     launched = subprocess.run(
-        [sys.executable, "-m", "serving.rasa_server", option],
+        [sys.executable, "-m", "spine_assistant.serving.rasa_server", option],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
@@ -53,7 +53,7 @@ def test_the_launcher_refuses_security_options_on_its_command_line(option: str) 
 
 def test_the_launcher_refuses_a_wildcard_origin() -> None:
     launched = subprocess.run(
-        [sys.executable, "-m", "serving.rasa_server"],
+        [sys.executable, "-m", "spine_assistant.serving.rasa_server"],
         cwd=PROJECT_ROOT,
         env={"CORS_ORIGINS": "*", "PATH": ""},
         capture_output=True,

@@ -10,14 +10,14 @@ import pytest
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from extensions.sentence_encoder import (
+from spine_assistant.components.sentence_encoder import (
     DEFAULT_MODEL_DIR,
     EncoderWeightsError,
     SentenceEncoder,
     load_encoder,
 )
-from extensions.sentence_featurizer import SentenceEmbeddingFeaturizer
-from knowledge.paths import PROJECT_ROOT
+from spine_assistant.components.sentence_featurizer import SentenceEmbeddingFeaturizer
+from spine_assistant.knowledge.paths import PROJECT_ROOT
 
 REFERENCE = Path(__file__).parent / "data" / "minilm_reference_vectors.json"
 MODEL_DIR = PROJECT_ROOT / DEFAULT_MODEL_DIR
@@ -70,9 +70,7 @@ def test_missing_weights_say_how_to_install_them(tmp_path: Path) -> None:
 
 
 def test_featurizer_adds_one_sentence_vector_per_message(encoder: SentenceEncoder) -> None:
-    featurizer = SentenceEmbeddingFeaturizer(
-        SentenceEmbeddingFeaturizer.get_default_config(), "sentence_features"
-    )
+    featurizer = SentenceEmbeddingFeaturizer(SentenceEmbeddingFeaturizer.get_default_config())
     messages = [Message(data={TEXT: "what are the symptoms"}), Message(data={})]
     featurizer.process(messages)
     sequence, sentence = messages[0].get_dense_features(TEXT)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from knowledge import Knowledge
-from website.anchors import anchor_map, section_anchor
-from website.source_page import render_source_page, write_source_page
+from spine_assistant.knowledge import Knowledge
+from spine_assistant.website.anchors import anchor_map, section_anchor
+from spine_assistant.website.source_page import render_source_page, write_source_page
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from serving.isolated import TRACKER_STORE
-from storage.sqlite_tracker_store import SQLiteTrackerStore
+from spine_assistant.serving.isolated import TRACKER_STORE
+from spine_assistant.storage.sqlite_tracker_store import SQLiteTrackerStore
 from tests.conftest import PROJECT_ROOT
 
 
@@ -29,7 +29,7 @@ def test_endpoints_use_the_tuned_store_and_so_do_tests(tmp_path: Path) -> None:
 
     # Rasa silently falls back to an in-memory store if the class cannot be imported.
     assert isinstance(store, SQLiteTrackerStore)
-    assert TRACKER_STORE == "storage.sqlite_tracker_store.SQLiteTrackerStore"
+    assert TRACKER_STORE == "spine_assistant.storage.sqlite_tracker_store.SQLiteTrackerStore"
 
 
 async def test_conversations_survive_a_new_store_on_the_same_file(tmp_path: Path) -> None:

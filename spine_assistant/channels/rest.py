@@ -1,0 +1,97 @@
+"""Rasa's REST channel (POST /webhooks/rest/webhook) with the input limits and the
+citation metadata, registered in credentials.yml.
+
+Malformed JSON, a missing or oversized `sender`, a missing or non-text `message` get a
+400 with a JSON `error` that says what is wrong (Rasa's RestInput answers some of these
+with a 500 and files sender-less messages under "default"). An answer's citation is the
+`metadata` of its "Source: …" message (Rasa's RestInput drops response metadata).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from spine_assistant.channels.turns import (
+    SORRY_REPLY,
+    OnNewMessage,
+    accepted_payloads,
+    citation_of,
+    handle_checked_message,
+)
+from spine_assistant.channels.validation import (
+    MAX_BODY_BYTES,
+    InvalidInput,
+    check_message,
+    check_sender,
+)
+
+logger = logging.getLogger(__name__)
+
+EXPECTED_BODY = '{"sender": "...", "message": "..."}'
+
+
+class CitingCollectingOutput(CollectingOutputChannel):
+    """Rasa's REST replies, with an answer's citation as `metadata` on its "Source: …"
+    message (Rasa's own REST channel drops response metadata)."""
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        citation = citation_of(message)
+        await super().send_response(recipient_id, message)
+        if citation is not None and self.messages:
+            self.messages[-1]["metadata"] = {"citation": citation}
+
+
+def _error(status: int, message: str) -> HTTPResponse:
+    return response.json({"error": message}, status=status)
+
+
+async def rest_reply(body: bytes, on_new_message: OnNewMessage, channel: str) -> HTTPResponse:
+    """The REST webhook's answer to one request body: the replies, or a 4xx that says
+    what is wrong with the request."""
+    if len(body) > MAX_BODY_BYTES:
+        return _error(413, f"The request body must be at most {MAX_BODY_BYTES} bytes.")
+    try:
+        request = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return _error(400, f"The body must be UTF-8 JSON: {EXPECTED_BODY}.")
+    if not isinstance(request, dict):
+        return _error(400, f"The body must be a JSON object: {EXPECTED_BODY}.")
+    try:
+        sender_id = check_sender(request.get("sender"))
+        checked = check_message(request.get("message"), accepted_payloads=accepted_payloads())
+    except InvalidInput as invalid:
+        return _error(400, str(invalid))
+
+    collector = CitingCollectingOutput()
+    try:
+        await handle_checked_message(on_new_message, checked, collector, sender_id, channel)
+    except Exception as error:
+        # The type only: the text and traceback may quote the visitor's message.
+        logger.error("REST message failed: %s", type(error).__name__)
+        await collector.send_text_message(sender_id, SORRY_REPLY)
+    return response.json(collector.messages)
+
+
+class LimitedRestInput(RestInput):
+    """POST /webhooks/rest/webhook {"sender": "...", "message": "..."} with input limits."""
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            return await rest_reply(request.body, on_new_message, self.name())
+
+        return webhook

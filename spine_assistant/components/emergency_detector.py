@@ -1,0 +1,295 @@
+"""Puts possible spinal cord compression first, and only when it is described.
+
+A missed emergency is the one error this assistant must not make, so red-flag phrases
+found by the project's spaCy pipeline (span ruler, data/knowledge/lexicon.yml)
+override the predicted intent. Over-alarming frightens people and teaches them to
+ignore the warning, so each flag is read in its context first (the ConText algorithm,
+Harkema et al. 2009, on the cue spans the pipeline marks): a negated ("no leg
+weakness"), past and resolved ("two years ago ... it cleared up"), hypothetical ("what
+should we watch for?") or learning ("nursing student revising red flags") mention is
+not an emergency, and neither is a general question ("is incontinence a symptom?").
+The classifier's own `emergency` prediction stands when no red flag is found and it is
+sure enough, and is withdrawn when every red flag found is one of those mentions, or
+when there is none and every symptom word is ("no numbness or weakness at all").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.utils.spacy_utils import SpacyNLP
+from rasa.shared.exceptions import InvalidConfigException
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from spine_assistant.components.base import ProjectComponent
+from spine_assistant.components.questions import is_question
+from spine_assistant.knowledge.lexicon import (
+    CONTEXT_SPANS_KEY,
+    CURRENT_LABEL,
+    DIRECTIONS,
+    GENERAL_LABEL,
+    MODIFIERS,
+    PERSON_LABEL,
+    PSEUDO_NEGATION_LABEL,
+    RED_FLAG_LABEL,
+    SAFETY_SPANS_KEY,
+    SYMPTOM_LABEL,
+    TERMINATE_LABEL,
+    cue_label,
+)
+
+EMERGENCY_INTENT = "emergency"
+# How far a cue reaches (tokens; a negation less far than a time or a condition), and
+# how near a person must be to a flag to make it "said of someone" ("my legs", "he
+# can't walk", "loss of bladder control in dad").
+CUE_WINDOW = 16
+NEGATION_WINDOW = 8
+PERSON_WINDOW = 3
+# a sentence after a question this short is about the question ("It's new since last night.")
+FOLLOW_UP_TOKENS = 15
+SCOPE_BREAKS = frozenset({",", ";", ":", "-", "–"})
+CLAUSE_BREAKS = frozenset({";", ":", "-", "–", "("})
+POSSESSIVES = frozenset({"my", "his", "her", "their", "our", "your"})
+NEGATIONS = frozenset({"not", "n't", "nt", "never", "no"})
+# kinds of red flag whose own words may be a negation ("can't walk", "can't pee")
+NEGATION_IN_FLAG = frozenset({"cannot_walk", "bladder_bowel", "saddle_numbness"})
+LINKING_WORDS = frozenset({"in", "of", "for", "with", "on"})
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    span: Any  # spacy.tokens.Span
+    modifiers: frozenset[str]
+    of_someone: bool
+
+    @property
+    def is_active(self) -> bool:
+        return not self.modifiers
+
+
+def _spans(doc: Any, key: str, label: str) -> list[Any]:
+    return [span for span in doc.spans.get(key, []) if span.label_ == label]
+
+
+class FlagContext:
+    """The cue spans of one message, and which of them reach a given red flag."""
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.people = _spans(doc, SAFETY_SPANS_KEY, PERSON_LABEL)
+        self.terminators = _spans(doc, CONTEXT_SPANS_KEY, TERMINATE_LABEL)
+        self.current = _spans(doc, CONTEXT_SPANS_KEY, CURRENT_LABEL)
+        self.is_learning = bool(_spans(doc, CONTEXT_SPANS_KEY, GENERAL_LABEL))
+        pseudo = _spans(doc, CONTEXT_SPANS_KEY, PSEUDO_NEGATION_LABEL)
+        self.cues = {
+            (modifier, direction): [
+                cue
+                for cue in _spans(doc, CONTEXT_SPANS_KEY, cue_label(modifier, direction))
+                if not any(p.start <= cue.start and cue.end <= p.end for p in pseudo)
+            ]
+            for modifier in MODIFIERS
+            for direction in DIRECTIONS
+        }
+
+    def _person_at(self, index: int) -> bool:
+        return any(person.start == index for person in self.people)
+
+    def _ends_negation(self, start: int, end: int) -> bool:
+        """Where a negation's clause ends: "and", a dash or colon, a comma followed by
+        someone ("no, she can't walk"), or someone acting in between ("I don't know
+        what to do my dad can't walk"; a possessive, "in my bottom", does not)."""
+        for index in range(start, end):
+            token = self.doc[index]
+            if token.lower_ == "and" or token.text in CLAUSE_BREAKS:
+                return True
+            if token.text == "," and any(self._person_at(i) for i in range(index + 1, index + 3)):
+                return True
+            if self._person_at(index) and token.lower_ not in POSSESSIVES:
+                return True
+        return False
+
+    def _reaches(self, cue: Any, flag: Any, modifier: str, direction: str) -> bool:
+        if cue.sent.start != flag.sent.start or (cue.start < flag.end and flag.start < cue.end):
+            return False
+        start, end = (cue.end, flag.start) if direction == "forward" else (flag.end, cue.start)
+        window = NEGATION_WINDOW if modifier == "negated" else CUE_WINDOW
+        if not 0 <= end - start <= window:
+            return False
+        if any(start <= term.start and term.end <= end for term in self.terminators):
+            return False
+        if any(self.doc[index].text in CLAUSE_BREAKS for index in range(start, end)):
+            return False
+        if direction == "backward" and self._new_clause(start, end):
+            return False  # "he can't hold his wee, he had surgery two years ago"
+        return modifier != "negated" or not self._ends_negation(start, end)
+
+    def _new_clause(self, start: int, end: int) -> bool:
+        """A comma or "and" followed by someone: another clause, with its own time."""
+        return any(
+            self.doc[index].lower_ in {",", "and"}
+            and any(self._person_at(i) for i in range(index + 1, index + 3))
+            for index in range(start, end)
+        )
+
+    def of_someone(self, flag: Any) -> bool:
+        """Someone just before or inside the flag, or right after it through a linking
+        word ("weakness in my dad's legs", "loss of control in him"), with no
+        punctuation in between ("for my essay: loss of bladder control" is not). In a
+        learning message only someone right at the flag counts ("I can't walk", not
+        "I know leg weakness is a red flag")."""
+        after = flag.end if flag.end < len(self.doc) else None
+        linked = after is not None and self.doc[after].lower_ in LINKING_WORDS
+        window = 1 if self.is_learning else PERSON_WINDOW
+
+        def unbroken(start: int, end: int) -> bool:
+            return not any(token.text in SCOPE_BREAKS for token in self.doc[start:end])
+
+        return any(
+            (flag.start - window <= p.start < flag.end and unbroken(p.end, flag.start))
+            or (linked and flag.end < p.start <= flag.end + PERSON_WINDOW)
+            for p in self.people
+        )
+
+    def modifiers(self, flag: Any) -> frozenset[str]:
+        found = {
+            modifier
+            for (modifier, direction), cues in self.cues.items()
+            if any(self._reaches(cue, flag, modifier, direction) for cue in cues)
+        }
+        if flag.id_ not in NEGATION_IN_FLAG and any(t.lower_ in NEGATIONS for t in flag):
+            found.add("negated")  # "his legs aren't weak"
+        if self.of_someone(flag):
+            if self._now_near(flag):
+                found -= {"hypothetical"}  # "what if my legs have gone weak since Monday"
+        elif self.is_learning:
+            found.add("learning")
+        elif self._now_right_after(flag.sent):
+            found -= {"hypothetical"}  # "is it serious if…? It's new since last night."
+        return frozenset(found)
+
+    def _says_now(self, sentence: Any) -> bool:
+        return any(cue.sent.start == sentence.start for cue in self.current)
+
+    def _sentence_after(self, sentence: Any) -> Any | None:
+        return next((s for s in self.doc.sents if s.start == sentence.end), None)
+
+    def _now_near(self, flag: Any) -> bool:
+        """A present-time cue in the flag's sentence or the next one."""
+        following = self._sentence_after(flag.sent)
+        return self._says_now(flag.sent) or (following is not None and self._says_now(following))
+
+    def is_described(self, flag: RedFlag) -> bool:
+        """Said of someone, stated rather than asked, or said to be happening now."""
+        sentence = flag.span.sent
+        return (
+            flag.of_someone
+            or self._says_now(sentence)
+            or not is_question(sentence)
+            or self._now_right_after(sentence)
+        )
+
+    def _now_right_after(self, question: Any) -> bool:
+        """ "Is it serious if your legs won't push? It's new since last night.": a short
+        sentence right after the question says it is happening now."""
+        following = self._sentence_after(question)
+        return (
+            following is not None
+            and len(following) <= FOLLOW_UP_TOKENS
+            and self._says_now(following)
+        )
+
+
+def red_flags(doc: Any) -> tuple[list[RedFlag], FlagContext]:
+    context = FlagContext(doc)
+    flags = [
+        RedFlag(span, context.modifiers(span), context.of_someone(span))
+        for span in _spans(doc, SAFETY_SPANS_KEY, RED_FLAG_LABEL)
+    ]
+    return flags, context
+
+
+def symptom_words_only_mentioned(doc: Any, context: FlagContext) -> bool:
+    """Symptom words are there, and each is negated, past, hypothetical or learnt about
+    ("no numbness or weakness at all"): nothing is said to be happening."""
+    words = _spans(doc, SAFETY_SPANS_KEY, SYMPTOM_LABEL)
+    return bool(words) and all(context.modifiers(word) for word in words)
+
+
+def describes_emergency(doc: Any) -> bool:
+    """True when some red flag is described as happening, not asked or told about."""
+    flags, context = red_flags(doc)
+    return any(flag.is_active and context.is_described(flag) for flag in flags)
+
+
+MISSING_PIPELINE = (
+    "EmergencyDetector reads the red flags that the project's spaCy pipeline marks: put "
+    "SpacyNLP with model build/spacy/en_spine_assistant (`make spacy`) before it in "
+    "config.yml. Without them no emergency would ever be detected."
+)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class EmergencyDetector(ProjectComponent):
+    """Puts `emergency` first when a message describes a red flag of spinal cord
+    compression happening now, and takes it away when red flags are only mentioned."""
+
+    @classmethod
+    def required_components(cls) -> list[type]:
+        return [SpacyNLP]
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        # Without any red flag, the classifier alone must be this sure of `emergency`
+        # (below it, "right, thanks, going now" could get urgent advice).
+        return {"classifier_only_confidence": 0.5}
+
+    def __init__(self, config: dict[str, Any], *args: Any) -> None:
+        super().__init__(config, *args)
+        self._classifier_only = float(self._config["classifier_only_confidence"])
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            doc = message.get(SPACY_DOCS[TEXT])
+            if doc is None and not message.get(TEXT):
+                continue  # "/intent" payloads and empty messages have no text to read
+            if doc is None or SAFETY_SPANS_KEY not in doc.spans:
+                raise InvalidConfigException(MISSING_PIPELINE)
+            flags, context = red_flags(doc)
+            confidence = self._classifier_confidence(message)
+            if any(flag.is_active and context.is_described(flag) for flag in flags):
+                self._set(message, [{INTENT_NAME_KEY: EMERGENCY_INTENT, "confidence": 1.0}])
+            elif confidence and (
+                flags
+                or confidence < self._classifier_only
+                or symptom_words_only_mentioned(doc, context)
+            ):
+                self._set(message, [])  # only mentioned, or too unsure
+        return messages
+
+    @staticmethod
+    def _classifier_confidence(message: Message) -> float:
+        return max(
+            (
+                float(entry.get("confidence") or 0.0)
+                for entry in message.get(INTENT_RANKING_KEY, [])
+                if entry.get(INTENT_NAME_KEY) == EMERGENCY_INTENT
+            ),
+            default=0.0,
+        )
+
+    @staticmethod
+    def _set(message: Message, emergency: list[dict[str, Any]]) -> None:
+        """The ranking with `emergency` first or not at all; the top entry is the intent."""
+        others = [
+            entry
+            for entry in message.get(INTENT_RANKING_KEY, [])
+            if entry.get(INTENT_NAME_KEY) != EMERGENCY_INTENT
+        ]
+        ranking = emergency + others
+        if ranking:
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

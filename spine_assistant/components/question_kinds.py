@@ -1,0 +1,166 @@
+"""What kind of answer a question asks for, against what the chosen topic gives.
+
+A real quote must never imply an answer the page does not give. "What percentage of
+prostate cancers spread to the spine?" is about the common-cancers topic, but that
+topic gives no figure; "what does mHNPC stand for?" is about the prostate study, but
+the page never spells mHNPC out; "what is Turcot syndrome?" is about the genetic
+conditions, but the page only names it. Each of these is read from the question (cue
+phrases in data/knowledge/lexicon.yml, abbreviations and names from the page) and
+checked against the topic (`gives` in data/knowledge/topics.yml), so the refusal can
+say what the page does not do: "give figures for that", "say what “mHNPC” stands for".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from spine_assistant.knowledge import Knowledge, Lexicon
+
+# "how", "what"… cues count only at the start of their sentence, after these at most
+# ("so how long…", "do you know how many…"): "does how fast it grows matter?" asks no
+# duration. Definitions ("what is Turcot syndrome?") likewise.
+OPENING_WORDS = frozenset({"how", "what", "which", "when", "what's"})
+OPENING_FILLER = frozenset(
+    "and so but ok okay also roughly just please then tell me do you know exactly , - : "
+    "i'd like to i want wondering".split()
+)
+OPENING_TOKENS = 4
+# kinds of thing the page names without ever explaining them
+NAMED_ONLY = ("syndrome", "cancer_type")
+ABBREVIATION = re.compile(r"\(([A-Za-z0-9]{2,10})\)")
+
+Tokens = list[str]
+
+
+def find(tokens: Tokens, cue: Tokens) -> list[int]:
+    """Start positions of a cue's tokens in a message's tokens."""
+    width = len(cue)
+    return [i for i in range(len(tokens) - width + 1) if tokens[i : i + width] == cue]
+
+
+@dataclass
+class QuestionReader:
+    """The cues as token lists (tokenised by the project's pipeline when trained)."""
+
+    kinds: dict[str, dict[str, Any]] = field(default_factory=dict)  # says, cues, near
+    gives: dict[str, list[str]] = field(default_factory=dict)  # intent → kinds
+    expanded: list[str] = field(default_factory=list)  # abbreviations the page spells out
+    expansion_cues: list[Tokens] = field(default_factory=list)
+    definition_cues: list[Tokens] = field(default_factory=list)
+    # label → listed_as, the intents listing that kind, the values the page never names
+    not_listed: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, knowledge: Knowledge, lexicon: Lexicon, tokenize: Any) -> QuestionReader:
+        def tokens(phrases: list[str]) -> list[Tokens]:
+            return [tokenize(phrase.lower()) for phrase in phrases]
+
+        return cls(
+            kinds={
+                kind.name: {"says": kind.says, "cues": tokens(kind.cues), "near": kind.near}
+                for kind in lexicon.question_types
+            },
+            gives={topic.intent: topic.gives for topic in knowledge.topics},
+            expanded=sorted({m.lower() for m in ABBREVIATION.findall(knowledge.source_text())}),
+            expansion_cues=tokens(lexicon.expansion_cues),
+            definition_cues=tokens(lexicon.definition_cues),
+            not_listed={
+                label: {
+                    "listed_as": kind.listed_as,
+                    "intents": [knowledge.topic(topic).intent for topic in kind.topics],
+                    "values": sorted(kind.values),
+                }
+                for label, kind in lexicon.not_listed.items()
+            },
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kinds": self.kinds,
+            "gives": self.gives,
+            "expanded": self.expanded,
+            "expansion_cues": self.expansion_cues,
+            "definition_cues": self.definition_cues,
+            "not_listed": self.not_listed,
+        }
+
+    def refusal(
+        self, sentences: list[Any], text: str, intent: str, entities: list[dict[str, Any]]
+    ) -> str | None:
+        """What the page does not do that the question asks for, if anything. `text` is
+        the message as typed (the pipeline's tokens are lower-cased)."""
+        unlisted = self._not_listed(sentences, text, intent, entities)
+        if unlisted:
+            return unlisted
+        for sentence in sentences:
+            tokens = [token.lower_ for token in sentence]
+            reason = (
+                self._unexpanded(sentence, text, tokens)
+                or self._unexplained(sentence, text, entities)
+                or self._kind_not_given(tokens, intent)
+            )
+            if reason:
+                return reason
+        return None
+
+    def _not_listed(
+        self, sentences: list[Any], text: str, intent: str, entities: list[dict[str, Any]]
+    ) -> str | None:
+        """ "Does liver cancer spread to the spine?": a thing the page never names, asked
+        of a topic that lists things of that kind."""
+        spans = [(sentence.start_char, sentence.end_char) for sentence in sentences]
+        for entity in entities:
+            kind = self.not_listed.get(str(entity.get("entity")))
+            start = entity.get("start")
+            if not kind or entity.get("value") not in kind["values"] or start is None:
+                continue
+            if intent in kind["intents"] and any(a <= start < b for a, b in spans):
+                return f"list {text[start : entity['end']]} among {kind['listed_as']}"
+        return None
+
+    def _unexpanded(self, sentence: Any, text: str, tokens: Tokens) -> str | None:
+        """ "What does mHNPC stand for?": only the page's own abbreviations are spelt out."""
+        if not any(find(tokens, cue) for cue in self.expansion_cues):
+            return None
+        if any(token in self.expanded for token in tokens):
+            return None
+        typed = [text[t.idx : t.idx + len(t)] for t in sentence]
+        shorthand = [word for word in typed if sum(c.isupper() for c in word) > 1]
+        named = f"“{shorthand[0]}”" if shorthand else "that abbreviation"
+        return f"say what {named} stands for"
+
+    def _unexplained(self, sentence: Any, text: str, entities: list[dict[str, Any]]) -> str | None:
+        """ "What is Turcot syndrome?": the page names such things but never explains them."""
+        for entity in entities:
+            start, end = entity.get("start"), entity.get("end")
+            if entity.get("entity") not in NAMED_ONLY or start is None or end is None:
+                continue
+            if not sentence.start_char <= start < sentence.end_char:
+                continue
+            before = [t.lower_ for t in sentence if t.idx < start]
+            while before and before[-1] in {"a", "an", "the"}:
+                before.pop()
+            after = [t for t in sentence if t.idx >= end and not t.is_punct]
+            asks = any(
+                len(cue) <= len(before) and before[-len(cue) :] == cue
+                for cue in self.definition_cues
+            )
+            if asks and len(before) <= OPENING_TOKENS and not after:
+                return f"explain what {text[start:end]} is"
+        return None
+
+    def _kind_not_given(self, tokens: Tokens, intent: str) -> str | None:
+        for name, kind in self.kinds.items():
+            if name in self.gives.get(intent, []):
+                continue
+            if kind["near"] and not set(kind["near"]) & set(tokens):
+                continue
+            for cue in kind["cues"]:
+                starts = find(tokens, cue)
+                if cue[0] in OPENING_WORDS:
+                    starts = [s for s in starts if set(tokens[:s]) <= OPENING_FILLER]
+                if starts:
+                    return str(kind["says"])
+        return None

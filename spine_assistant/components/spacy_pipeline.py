@@ -1,0 +1,118 @@
+"""Build the project's own spaCy pipeline from data/knowledge/lexicon.yml.
+
+English model packages cannot be downloaded here, so the pipeline is a blank English
+tokenizer plus components whose data ship with the project or with spacy-lookups-data:
+  sentencizer (sentence ends, the scope of context cues)
+  → lemmatizer (lookup tables) → attribute_ruler (lay synonyms as lemmas)
+  → entity_ruler (cancer types, syndromes, symptoms, tests, spine regions)
+  → span_ruler (red flags of spinal cord compression and person references,
+    in doc.spans["safety"]) → span_ruler "context_ruler" (negation, past, hypothetical,
+    learning and terminating cues, in doc.spans["context"]); both read by
+    spine_assistant/components/emergency_detector.py.
+
+Usage: python -m spine_assistant.components.spacy_pipeline [OUTPUT_DIR]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, cast
+
+import spacy
+from spacy.language import Language
+from spacy.pipeline import AttributeRuler, EntityRuler, SpanRuler
+
+from spine_assistant.knowledge import load_lexicon
+from spine_assistant.knowledge.lexicon import (
+    CONTEXT_SPANS_KEY,
+    PERSON_LABEL,
+    RED_FLAG_LABEL,
+    SAFETY_SPANS_KEY,
+    SYMPTOM_LABEL,
+    Lexicon,
+)
+from spine_assistant.knowledge.paths import PROJECT_ROOT
+
+DEFAULT_OUTPUT = PROJECT_ROOT / "build" / "spacy" / "en_spine_assistant"
+
+
+def build(lexicon: Lexicon) -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    attribute_ruler = cast(AttributeRuler, nlp.add_pipe("attribute_ruler"))
+    entity_ruler = cast(
+        EntityRuler, nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    )
+    span_ruler = cast(
+        SpanRuler,
+        nlp.add_pipe(
+            "span_ruler", config={"spans_key": SAFETY_SPANS_KEY, "phrase_matcher_attr": "LOWER"}
+        ),
+    )
+    context_ruler = cast(
+        SpanRuler,
+        nlp.add_pipe(
+            "span_ruler",
+            name="context_ruler",
+            config={"spans_key": CONTEXT_SPANS_KEY, "phrase_matcher_attr": "LOWER"},
+        ),
+    )
+    nlp.initialize()  # loads the lookup tables; the rulers are filled afterwards
+
+    # NORM, not LOWER: the tokenizer splits "can't" into "ca" (norm "can") + "n't", so
+    # the shorthand "ca" (cancer) must not rewrite it. The page's word becomes the norm
+    # too, which the sentence encoder reads ("sx of spinal mets" → "symptom of spine
+    # metastasis").
+    for lemma, variants in lexicon.lemma_synonyms.items():
+        attribute_ruler.add(
+            patterns=[[{"NORM": variant.lower()}] for variant in variants],
+            attrs={"LEMMA": lemma, "NORM": lemma},
+        )
+    entity_ruler.add_patterns(
+        [
+            {"label": label, "pattern": phrase.lower(), "id": canonical}
+            for label, values in lexicon.entity_phrases().items()
+            for canonical, phrases in values.items()
+            for phrase in phrases
+        ]
+    )
+    safety_patterns: list[dict[str, Any]] = [
+        {"label": RED_FLAG_LABEL, "pattern": pattern, "id": category}
+        for category, patterns in lexicon.red_flags.items()
+        for pattern in patterns
+    ]
+    safety_patterns += [
+        {"label": PERSON_LABEL, "pattern": [{"LOWER": word}]} for word in lexicon.person_references
+    ]
+    safety_patterns += [
+        {"label": SYMPTOM_LABEL, "pattern": [{"LOWER": word}]} for word in lexicon.symptom_words
+    ]
+    span_ruler.add_patterns(safety_patterns)
+    context_ruler.add_patterns(
+        [
+            {"label": label, "pattern": cue.lower() if isinstance(cue, str) else cue}
+            for label, cue in lexicon.context.labelled_phrases()
+        ]
+    )
+    nlp.meta.update(
+        {
+            "name": "spine_assistant",
+            "version": "1.0.0",
+            "description": "Blank English, lookup lemmas and the lexicon's rulers",
+        }
+    )
+    return nlp
+
+
+def main() -> None:
+    output = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_OUTPUT
+    nlp = build(load_lexicon())
+    output.parent.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(output)
+    print(f"spaCy pipeline {nlp.pipe_names} written to {output}")
+
+
+if __name__ == "__main__":
+    main()

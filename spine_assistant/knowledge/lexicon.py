@@ -1,0 +1,182 @@
+"""The lexicon in data/knowledge/lexicon.yml: lay synonyms, entity phrases, red flags
+and the context cues around them.
+
+The span keys and labels are defined here once: spine_assistant/components/spacy_pipeline.py writes
+them into the spaCy pipeline and spine_assistant/components/emergency_detector.py reads them back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from spine_assistant.knowledge.paths import LEXICON_FILE
+
+TokenPattern = list[dict[str, Any]]
+# a cue is a phrase ("two years ago") or a token pattern ([{LOWER: in}, {SHAPE: dddd}])
+Cue = str | TokenPattern
+
+SAFETY_SPANS_KEY = "safety"  # red flags, symptom words and person references
+CONTEXT_SPANS_KEY = "context"  # cues around them
+RED_FLAG_LABEL = "RED_FLAG"
+SYMPTOM_LABEL = "SYMPTOM_WORD"
+PERSON_LABEL = "PERSON_REF"
+MODIFIERS = ("negated", "historical", "hypothetical", "possibility")
+DIRECTIONS = ("forward", "backward")
+GENERAL_LABEL = "GENERAL"
+CURRENT_LABEL = "CURRENT"
+PSEUDO_NEGATION_LABEL = "PSEUDO_NEGATION"
+TERMINATE_LABEL = "TERMINATE"
+
+
+def cue_label(modifier: str, direction: str) -> str:
+    return f"{modifier}_{direction}".upper()
+
+
+@dataclass(frozen=True)
+class ContextCues:
+    """Cue phrases by modifier and direction, plus learning, present-time and
+    scope-ending ones."""
+
+    directed: dict[str, dict[str, list[Cue]]]
+    pseudo_negation: list[Cue]
+    general: list[Cue]
+    current: list[Cue]
+    terminate: list[Cue]
+
+    def labelled_phrases(self) -> list[tuple[str, Cue]]:
+        """(span label, phrase or token pattern) for every cue."""
+        pairs = [
+            (cue_label(modifier, direction), phrase)
+            for modifier, directions in self.directed.items()
+            for direction, phrases in directions.items()
+            for phrase in phrases
+        ]
+        pairs += [(PSEUDO_NEGATION_LABEL, phrase) for phrase in self.pseudo_negation]
+        pairs += [(GENERAL_LABEL, phrase) for phrase in self.general]
+        pairs += [(CURRENT_LABEL, phrase) for phrase in self.current]
+        pairs += [(TERMINATE_LABEL, phrase) for phrase in self.terminate]
+        return pairs
+
+
+@dataclass(frozen=True)
+class QuestionType:
+    """A kind of answer a question may ask for (a figure, a duration …): its cue
+    phrases, what a refusal says the page does not do, and words one of which must be
+    near for it to count (none: any sentence)."""
+
+    name: str
+    says: str
+    cues: list[str]
+    near: list[str]
+
+
+@dataclass(frozen=True)
+class NotListed:
+    """Things of one kind the page never names, and the topics that list that kind."""
+
+    listed_as: str  # "the cancers that spread to the spine"
+    topics: list[str]
+    values: dict[str, list[str]]  # canonical value → phrases
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    lemma_synonyms: dict[str, list[str]]
+    entities: dict[str, dict[str, list[str]]]
+    red_flags: dict[str, list[TokenPattern]]
+    context: ContextCues
+    symptom_words: list[str]
+    person_references: list[str]
+    question_types: list[QuestionType]
+    expansion_cues: list[str]
+    definition_cues: list[str]
+    asking_words: list[str]
+    not_listed: dict[str, NotListed]
+
+    def entity_phrases(self) -> dict[str, dict[str, list[str]]]:
+        """label → canonical value → phrases, the page's things and those it never names."""
+        merged = {label: dict(values) for label, values in self.entities.items()}
+        for label, unlisted in self.not_listed.items():
+            merged.setdefault(label, {}).update(unlisted.values)
+        return merged
+
+    def entity_synonyms(self) -> dict[str, str]:
+        """Phrase → canonical value, so Rasa's EntitySynonymMapper fills slots with the
+        values that topic details match on."""
+        return {
+            phrase.lower(): canonical
+            for values in self.entity_phrases().values()
+            for canonical, phrases in values.items()
+            for phrase in phrases
+            if phrase.lower() != canonical
+        }
+
+    def words(self) -> set[str]:
+        """Every word the lexicon knows, lower-cased: the page's subject in other words,
+        and the words around it (people, time, negation, learning)."""
+        phrases = [*self.lemma_synonyms, *(v for vs in self.lemma_synonyms.values() for v in vs)]
+        for values in self.entities.values():
+            for canonical, variants in values.items():
+                phrases += [canonical, *variants]
+        phrases += self.person_references + self.asking_words + self.symptom_words
+        phrases += [
+            word for patterns in self.red_flags.values() for word in _pattern_words(patterns)
+        ]
+        phrases += [cue for _, cue in self.context.labelled_phrases() if isinstance(cue, str)]
+        return {word for phrase in phrases for word in phrase.lower().split()}
+
+
+def _pattern_words(patterns: list[TokenPattern]) -> list[str]:
+    """The literal words of token patterns ({LOWER: {IN: [bum, bottom]}} → bum, bottom)."""
+    words: list[str] = []
+    for pattern in patterns:
+        for token in pattern:
+            for value in token.values():
+                if isinstance(value, str):
+                    words.append(value)
+                elif isinstance(value, dict):
+                    words += [w for w in value.get("IN", []) if isinstance(w, str)]
+    return [word for word in words if word.isalpha()]
+
+
+def _context(raw: dict[str, Any]) -> ContextCues:
+    directed = {
+        modifier: {direction: list(raw[modifier].get(direction) or []) for direction in DIRECTIONS}
+        for modifier in MODIFIERS
+    }
+    return ContextCues(
+        directed,
+        pseudo_negation=list(raw["pseudo_negation"]),
+        general=list(raw["general"]),
+        current=list(raw["current"]),
+        terminate=list(raw["terminate"]),
+    )
+
+
+@cache
+def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return Lexicon(
+        lemma_synonyms=raw["lemma_synonyms"],
+        entities=raw["entities"],
+        red_flags=raw["red_flags"],
+        context=_context(raw["context"]),
+        symptom_words=list(raw["symptom_words"]),
+        person_references=raw["person_references"],
+        question_types=[
+            QuestionType(name, kind["says"], list(kind["cues"]), list(kind.get("near") or []))
+            for name, kind in raw["question_types"].items()
+        ],
+        expansion_cues=list(raw["expansion_cues"]),
+        definition_cues=list(raw["definition_cues"]),
+        asking_words=list(raw["asking_words"]),
+        not_listed={
+            label: NotListed(kind["listed_as"], list(kind["topics"]), dict(kind["values"]))
+            for label, kind in raw["not_listed"].items()
+        },
+    )

@@ -1,0 +1,131 @@
+"""Runs the assistant on this machine (embedded: SQLite tracker store, no other server).
+
+Usage: python -m spine_assistant.serving.launch [web|serve|shell]
+  web    (make run)   the action server, REST + socket.io on RASA_PORT (5005), and the demo
+                      page with the chat widget on WEB_PORT (8000)
+  serve  (make serve) the action server and REST + socket.io on RASA_PORT
+  shell  (make shell) the action server and `rasa shell` in this terminal
+
+Settings from the environment: RASA_PORT, WEB_PORT, CORS_ORIGINS, RASA_API_TOKEN, MODEL,
+ENDPOINTS (default endpoints.yml: the SQLite store rasa.db), RETENTION_DAYS (default 30:
+older conversations are deleted first).
+Everything started here is stopped when the launcher stops (Ctrl-C, SIGTERM from a service
+manager), when one of the servers exits, or when one does not come up.
+Security settings (SECURITY.md): the action server listens on 127.0.0.1 only; the Rasa
+HTTP API is on only when RASA_API_TOKEN is set; CORS_ORIGINS is a list of origins.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from spine_assistant.knowledge.paths import MODEL, PROJECT_ROOT
+from spine_assistant.serving.processes import (
+    RASA,
+    ProcessGroup,
+    Stopped,
+    action_server_command,
+    rasa_server_command,
+    stop_on_signals,
+)
+
+ACTIONS_PORT = 5055  # as action_endpoint in endpoints.yml
+MODES = ("web", "serve", "shell")
+
+
+def environment() -> dict[str, str]:
+    """The caller's environment with the defaults `make run` documents."""
+    env = dict(os.environ)
+    web_port = env.setdefault("WEB_PORT", "8000")
+    env.setdefault("RASA_PORT", "5005")
+    # the pages allowed to call the assistant (HTTP CORS and the socket.io origin check)
+    env.setdefault("CORS_ORIGINS", f"http://localhost:{web_port} http://127.0.0.1:{web_port}")
+    # Rasa 3.6's dependencies print many deprecation warnings that say nothing to a user
+    env.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
+    env["SQLALCHEMY_SILENCE_UBER_WARNING"] = "1"
+    return env
+
+
+def run(mode: str, group: ProcessGroup, env: dict[str, str]) -> int:
+    """Starts the servers of `mode` in `group`; returns the exit status once one stops."""
+    model = Path(env.get("MODEL", MODEL))
+    endpoints = Path(env.get("ENDPOINTS", PROJECT_ROOT / "endpoints.yml"))
+    rasa_port = int(env["RASA_PORT"])
+    subprocess.run(
+        [sys.executable, "-m", "spine_assistant.privacy", "--endpoints", str(endpoints), "purge"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=True,
+    )
+
+    actions_log = PROJECT_ROOT / ".rasa-actions.log"
+    group.start("action server", action_server_command(ACTIONS_PORT), env, log=actions_log)
+    group.wait_for_http("action server", f"http://127.0.0.1:{ACTIONS_PORT}/health")
+    print(f"Action server ready on port {ACTIONS_PORT} (log: .rasa-actions.log).", flush=True)
+
+    if mode == "shell":
+        shell = [str(RASA), "shell", "--model", str(model), "--endpoints", str(endpoints)]
+        group.start("rasa shell", [*shell, "--port", str(rasa_port)], env)
+        return _wait_for_first_exit(group, "rasa shell")
+
+    server = rasa_server_command(model, endpoints, rasa_port)
+    if mode == "serve":
+        print(
+            f"Serving on http://localhost:{rasa_port} (REST: /webhooks/rest/webhook, "
+            "socket.io: /socket.io). Ctrl-C stops.",
+            flush=True,
+        )
+        group.start("Rasa server", server, env)
+        return _wait_for_first_exit(group)
+
+    print(
+        f"Starting the assistant on port {rasa_port} (log: .rasa-server.log); it takes about 15 s.",
+        flush=True,
+    )
+    group.start("Rasa server", server, env, log=PROJECT_ROOT / ".rasa-server.log")
+    group.wait_for_http("Rasa server", f"http://localhost:{rasa_port}/")
+    page = [
+        sys.executable,
+        "-m",
+        "spine_assistant.website.static_server",
+        "--port",
+        env["WEB_PORT"],
+    ]
+    group.start("web page", [*page, "--assistant-url", f"http://localhost:{rasa_port}"], env)
+    return _wait_for_first_exit(group)
+
+
+def _wait_for_first_exit(group: ProcessGroup, ends_normally: str | None = None) -> int:
+    while not (stopped := group.stopped()):
+        time.sleep(0.5)
+    name = stopped[0]
+    status = group.processes[name].returncode
+    if name == ends_normally:
+        return status
+    print(f"error: the {name} stopped (exit status {status}); stopping the others.", flush=True)
+    return 1
+
+
+def main() -> None:
+    mode = sys.argv[1] if len(sys.argv) > 1 else "web"
+    if mode not in MODES or len(sys.argv) > 2:
+        sys.exit(f"usage: python -m spine_assistant.serving.launch [{'|'.join(MODES)}]")
+    os.umask(0o077)  # the conversation store and logs it creates are readable by this user only
+    stop_on_signals()
+    status = 1
+    try:
+        with ProcessGroup() as group:
+            status = run(mode, group, environment())
+    except Stopped:
+        status = 0
+    except RuntimeError as failed:  # a server did not come up; the group stopped the rest
+        print(f"error: {failed}", file=sys.stderr)
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()

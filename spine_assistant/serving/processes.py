@@ -1,0 +1,184 @@
+"""Starting, waiting for and stopping the project's processes, in one place: `make run`,
+`make serve`, `make shell` and `make run-scaled`, the end-to-end tests and the benchmarks
+all start the servers through here, with the commands built here.
+
+A `ProcessGroup` stops everything it started when it exits, whatever the reason: the
+body returned or failed, one server did not come up, or the launcher got SIGTERM or
+SIGINT (`stop_on_signals`)."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Any
+
+import requests
+
+from spine_assistant.knowledge.paths import PROJECT_ROOT
+
+RASA = Path(sys.executable).parent / "rasa"
+STARTUP_TIMEOUT_S = 300
+STOP_TIMEOUT_S = 30
+CREDENTIALS = PROJECT_ROOT / "credentials.yml"
+
+
+def rasa_server_command(
+    model: Path, endpoints: Path, port: int, interface: str | None = None
+) -> list[str]:
+    """The project's `rasa run` (spine_assistant/serving/rasa_server.py: API token and CORS from the
+    environment), with the channels of credentials.yml."""
+    command = [sys.executable, "-m", "spine_assistant.serving.rasa_server", "--model", str(model)]
+    command += ["--endpoints", str(endpoints), "--credentials", str(CREDENTIALS)]
+    if interface:
+        command += ["--interface", interface]
+    return [*command, "--port", str(port)]
+
+
+def action_server_command(port: int) -> list[str]:
+    """The rasa-sdk action server on loopback (spine_assistant/serving/action_server.py)."""
+    return [sys.executable, "-m", "spine_assistant.serving.action_server", "--port", str(port)]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def answers_http(url: str) -> Callable[[], object]:
+    """A readiness check: `url` answers with a 2xx or 3xx status."""
+
+    def check() -> object:
+        response = requests.get(url, timeout=2)
+        response.raise_for_status()
+        return response
+
+    return check
+
+
+def wait_until_ready(
+    what: str,
+    ready: Callable[[], object],
+    process: subprocess.Popen[bytes],
+    log: Path | None,
+    timeout_s: float = STARTUP_TIMEOUT_S,
+    not_yet: tuple[type[BaseException], ...] = (requests.RequestException,),
+) -> None:
+    """Returns once `ready()` stops raising one of `not_yet`; raises RuntimeError with the
+    end of the log when the process exits first or the time runs out."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited early{_log_tail(log)}")
+        try:
+            ready()
+            return
+        except not_yet:
+            time.sleep(0.2)
+    raise RuntimeError(f"{what} not up after {timeout_s:.0f} s{_log_tail(log)}")
+
+
+def _log_tail(log: Path | None) -> str:
+    if log is None or not log.exists():
+        return ""
+    return f" (log: {log}):\n{log.read_text(errors='replace')[-3000:]}"
+
+
+def stop(process: subprocess.Popen[bytes], stop_signal: int = signal.SIGTERM) -> None:
+    """Asks the process to stop, and kills it when it has not after STOP_TIMEOUT_S."""
+    if process.poll() is None:
+        process.send_signal(stop_signal)
+    try:
+        process.wait(timeout=STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+class ProcessGroup:
+    """Named processes started in order and stopped in reverse order on exit."""
+
+    def __init__(self, logs: Path | None = None, env: Mapping[str, str] | None = None) -> None:
+        self.logs = logs
+        self.env = dict(env) if env is not None else None
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.logs_by_name: dict[str, Path | None] = {}
+        self._stop_signals: dict[str, int] = {}
+
+    def start(
+        self,
+        name: str,
+        command: Sequence[str],
+        env: Mapping[str, str] | None = None,
+        stop_signal: int = signal.SIGTERM,
+        log: Path | None = None,
+        **popen: Any,
+    ) -> subprocess.Popen[bytes]:
+        """Starts `command` from the project folder, its output appended to `log`, else
+        to LOGS/NAME.log, else (a group without a log folder) to this terminal."""
+        log = log or (self.logs / f"{name}.log" if self.logs else None)
+        environment = dict(env) if env is not None else self.env
+        if log is None:
+            process = subprocess.Popen(list(command), cwd=PROJECT_ROOT, env=environment, **popen)
+        else:
+            with log.open("ab") as output:
+                process = subprocess.Popen(
+                    list(command),
+                    cwd=PROJECT_ROOT,
+                    env=environment,
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                    **popen,
+                )
+        self.processes[name] = process
+        self.logs_by_name[name] = log
+        self._stop_signals[name] = stop_signal
+        return process
+
+    def wait_for_http(self, name: str, url: str) -> None:
+        wait_until_ready(
+            f"the {name}", answers_http(url), self.processes[name], self.logs_by_name[name]
+        )
+
+    def stopped(self) -> list[str]:
+        """The names of the processes that have exited."""
+        return [name for name, process in self.processes.items() if process.poll() is not None]
+
+    def stop(self, name: str) -> None:
+        stop(self.processes[name], self._stop_signals[name])
+
+    def stop_all(self) -> None:
+        for name in reversed(list(self.processes)):
+            self.stop(name)
+
+    def __enter__(self) -> ProcessGroup:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop_all()
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM (what a service manager sends) or SIGINT reached the launcher."""
+
+
+def stop_on_signals() -> None:
+    """SIGTERM and SIGINT raise `Stopped` in the main thread, so the `with` blocks that
+    started processes stop them; also when the launcher was started with SIGINT ignored."""
+
+    def raise_stopped(signal_number: int, frame: FrameType | None) -> None:
+        raise Stopped(signal.Signals(signal_number).name)
+
+    signal.signal(signal.SIGTERM, raise_stopped)
+    signal.signal(signal.SIGINT, raise_stopped)
