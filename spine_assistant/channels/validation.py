@@ -86,7 +86,7 @@ def check_message(
         raise InvalidInput('"message" must be a string.')
     text = _SURROGATES.sub("\ufffd", value)
     text = _CONTROL_CHARACTERS.sub(" ", text)
-    if text.lstrip().startswith("/") and text.strip() not in accepted_payloads:
-        text = text.lstrip().lstrip("/")
+    while text.lstrip().startswith("/") and text.strip() not in accepted_payloads:
+        text = text.lstrip().lstrip("/")  # "/ /greet{…}" too
     was_cut = len(text) > limit
     return CheckedMessage(text=text[:limit], was_cut=was_cut)
