@@ -20,7 +20,7 @@ WEB_SOURCES := web/build.mjs web/public/index.html $(wildcard web/src/*) spine_a
 TRAINING_INPUTS := config.yml domain.yml $(shell find data spine_assistant/knowledge spine_assistant/components -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install system web webchat spacy encoder train domain run shell serve actions run-scaled check test screenshots lint typecheck validate test-stories evaluate bench bench-scaled profile lock clean audit forget purge-old
+.PHONY: help install system web webchat spacy encoder train domain run shell serve actions run-scaled check test screenshots safety-case lint typecheck validate test-stories evaluate bench bench-scaled profile lock clean audit forget purge-old
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -131,6 +131,9 @@ test: lint typecheck $(MODEL) web $(WEBCHAT) ## Set up everything and run every 
 
 screenshots: $(MODEL) web $(WEBCHAT) ## Update the screenshots the README shows (reports/screenshots/) from the browser tests
 	SCREENSHOT_DIR=$(CURDIR)/reports/screenshots $(BIN)/pytest tests/e2e/test_widget_browser.py tests/e2e/test_webchat_browser.py
+
+safety-case: $(STAMPS)/installed ## Write the clinical safety case summary (docs/clinical-safety/safety-case.md) from its hazard log
+	$(PYTHON) -m evaluation.safety_case
 
 evaluate: $(MODEL) ## Score the blind test and validation sets, before/after and variants, cross-validation; writes reports/evaluation.md
 	$(PYTHON) -m evaluation.compare --cross-validation

@@ -14,7 +14,7 @@ from spine_assistant.channels.turns import NO_REPLY_NOTICE
 from spine_assistant.knowledge import load_knowledge
 from spine_assistant.serving.isolated import RunningAssistant, running_assistant
 
-pytestmark = [pytest.mark.model, pytest.mark.e2e]
+pytestmark = [pytest.mark.model, pytest.mark.e2e, pytest.mark.safety]
 
 
 def say(server: RunningAssistant, sender: str, message: str) -> list[dict[str, Any]]:

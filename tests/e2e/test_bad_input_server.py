@@ -31,6 +31,7 @@ def answers_a_question(assistant: RunningAssistant) -> bool:
     )
 
 
+@pytest.mark.safety
 @pytest.mark.parametrize(
     "message",
     [
@@ -121,6 +122,7 @@ def test_bad_requests_get_a_clear_4xx(
     assert answers_a_question(hardened_assistant)
 
 
+@pytest.mark.safety
 def test_no_message_goes_to_rasas_shared_default_conversation(
     hardened_assistant: RunningAssistant, api_token: str
 ) -> None:
@@ -167,6 +169,7 @@ async def test_socketio_bad_input_gets_polite_replies(hardened_assistant: Runnin
         await visitor.client.disconnect()
 
 
+@pytest.mark.safety
 async def test_socketio_visitors_cannot_choose_a_guessable_session(
     hardened_assistant: RunningAssistant,
 ) -> None:

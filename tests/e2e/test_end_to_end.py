@@ -47,6 +47,7 @@ def texts(replies: list[dict[str, Any]]) -> list[str]:
     return [reply["text"] for reply in replies if "text" in reply]
 
 
+@pytest.mark.safety
 def test_first_message_is_the_notice_then_the_cited_answer(assistant: Assistant) -> None:
     knowledge = load_knowledge()
     replies = assistant.say("e2e-answer", "does kidney cancer spread to the spine?")
@@ -62,6 +63,7 @@ def test_first_message_is_the_notice_then_the_cited_answer(assistant: Assistant)
     assert citation["quote"] in knowledge.source_text()
 
 
+@pytest.mark.safety
 def test_source_question_repeats_the_quote(assistant: Assistant) -> None:
     assistant.say("e2e-source", "what are the goals of surgery?")
     replies = assistant.say("e2e-source", "where does that come from?")
@@ -70,6 +72,7 @@ def test_source_question_repeats_the_quote(assistant: Assistant) -> None:
     assert quote in texts(replies)[0]
 
 
+@pytest.mark.safety
 def test_unrelated_question_goes_to_the_clinician(assistant: Assistant) -> None:
     assistant.say("e2e-oos", "hello")
     replies = assistant.say("e2e-oos", "can you recommend a good pizza place nearby?")
@@ -79,6 +82,7 @@ def test_unrelated_question_goes_to_the_clinician(assistant: Assistant) -> None:
     assert not any("metadata" in reply for reply in replies), "no citation for a non-answer"
 
 
+@pytest.mark.safety
 def test_emergency_gets_urgent_advice_before_anything_else(assistant: Assistant) -> None:
     assistant.say("e2e-emergency", "hi")
     replies = assistant.say(

@@ -21,6 +21,7 @@ VISITORS = 50
 TURNS = 20
 
 
+@pytest.mark.safety
 async def test_concurrent_conversations_are_stored_whole_and_apart(
     hardened_assistant: RunningAssistant, api_token: str
 ) -> None:

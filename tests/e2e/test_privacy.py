@@ -14,6 +14,8 @@ from spine_assistant.serving.isolated import RunningAssistant
 from tests.e2e.stored import stored_events, user_texts
 from tests.unit.test_privacy_commands import run_privacy_command
 
+pytestmark = pytest.mark.safety
+
 
 @pytest.mark.model
 @pytest.mark.e2e

@@ -22,7 +22,7 @@ from evaluation.load import Conversation, chat, say, unique_turns
 from spine_assistant.serving.isolated import RunningAssistant, running_assistant
 from tests.e2e.stored import stored_events, user_texts
 
-pytestmark = [pytest.mark.model, pytest.mark.e2e]
+pytestmark = [pytest.mark.model, pytest.mark.e2e, pytest.mark.safety]
 
 VISITORS = 20
 TURNS = 12

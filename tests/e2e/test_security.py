@@ -15,6 +15,8 @@ import requests
 from spine_assistant.serving.isolated import RunningAssistant, running_assistant
 from tests.e2e.conftest import ALLOWED_ORIGIN
 
+pytestmark = pytest.mark.safety
+
 API_ROUTES = [
     ("GET", "/status"),
     ("GET", "/domain"),

@@ -12,7 +12,7 @@ import requests
 
 from tests.e2e.conftest import Website
 
-pytestmark = [pytest.mark.model, pytest.mark.e2e]
+pytestmark = [pytest.mark.model, pytest.mark.e2e, pytest.mark.safety]
 
 OTHER_ORIGIN = "http://evil.example"
 

@@ -17,7 +17,7 @@ import pytest
 from spine_assistant.knowledge.paths import PROJECT_ROOT
 from tests.e2e.conftest import CHROMIUM, SCREENSHOTS, Website
 
-pytestmark = [pytest.mark.model, pytest.mark.e2e]
+pytestmark = [pytest.mark.model, pytest.mark.e2e, pytest.mark.safety]
 
 BROWSER_TESTS = PROJECT_ROOT / "web" / "tests" / "widget.test.mjs"
 

@@ -22,7 +22,7 @@ from evaluation.scoring import SetScores
 from evaluation.targets import BLIND_TARGETS, Target
 from tests.model.conftest import NLU_SUMMARY
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.safety]
 
 
 @pytest.fixture(scope="module")

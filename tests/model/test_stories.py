@@ -10,7 +10,7 @@ import pytest
 from spine_assistant.serving.processes import RASA
 from tests.conftest import PROJECT_ROOT, RESULTS_DIR
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.safety]
 
 
 def test_all_test_stories_pass(trained_model: Path) -> None:

@@ -16,6 +16,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from spine_assistant.components.answerability import NOT_ON_PAGE_ENTITY, AnswerabilityCheck
 
+pytestmark = pytest.mark.safety
+
 KNOWN = {
     "treatment",
     "treat",

@@ -21,6 +21,8 @@ from spine_assistant.components.knowledge_importer import (
 )
 from spine_assistant.knowledge import Knowledge, load_knowledge
 
+pytestmark = pytest.mark.safety
+
 TOPICS = load_knowledge().topics
 
 

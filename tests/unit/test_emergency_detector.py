@@ -16,6 +16,8 @@ from spine_assistant.components.emergency_detector import (
     red_flags,
 )
 
+pytestmark = pytest.mark.safety
+
 DESCRIBED_EMERGENCIES = [
     "I can't walk",
     "cant feel my legs",

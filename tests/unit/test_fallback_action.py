@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import SUGGESTION_THRESHOLD, ActionClarifyOrRefer
 from spine_assistant.knowledge import Knowledge
 from tests.conftest import make_tracker
+
+pytestmark = pytest.mark.safety
 
 
 def ranking(*pairs: tuple[str, float]) -> list[dict[str, object]]:

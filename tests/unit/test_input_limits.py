@@ -90,6 +90,7 @@ def test_any_sender_is_accepted_unchanged_or_refused_with_a_reason(value: Any) -
     sender.encode("utf-8")
 
 
+@pytest.mark.safety
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(st.binary(max_size=500), JSON_VALUES.map(as_body)))
 def test_any_request_body_gets_replies_or_a_clear_400(body: bytes) -> None:
@@ -201,12 +202,14 @@ def test_a_message_at_the_limit_is_not_cut() -> None:
     assert cut_notice() not in [m["text"] for m in reply]
 
 
+@pytest.mark.safety
 def test_control_characters_and_broken_surrogates_are_replaced() -> None:
     checked = check_message("what\x00is\x1b[31m an\ud800 MRI?\u0085")
 
     assert checked.text == "what is [31m an\ufffd MRI? "
 
 
+@pytest.mark.safety
 @pytest.mark.parametrize(
     "message",
     [
@@ -217,12 +220,14 @@ def test_control_characters_and_broken_surrogates_are_replaced() -> None:
         "/restart",
         "//faq_mri",
         "/nope",
+        "/\x00/",  # found by hypothesis: a control character between two slashes
+        '/ /greet{"x": 1}',
     ],
 )
 def test_payloads_with_entities_or_unknown_intents_lose_their_slash(message: str) -> None:
     checked = check_message(message, accepted_payloads=accepted_payloads())
 
-    assert not checked.text.startswith("/")
+    assert not checked.text.lstrip().startswith("/")
 
 
 @pytest.mark.parametrize("payload", ["/faq_mri", "/out_of_scope", "/greet", "/help"])

@@ -12,6 +12,8 @@ from evaluation.question_sets import training_examples
 from spine_assistant.knowledge import Knowledge, Lexicon
 from spine_assistant.knowledge.topics import FAQ_INTENT_PREFIX
 
+pytestmark = pytest.mark.safety
+
 MIN_TRAINING_EXAMPLES = 20
 
 

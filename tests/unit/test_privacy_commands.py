@@ -23,6 +23,8 @@ from spine_assistant.privacy.conversations import (
     purge_old_conversations,
 )
 
+pytestmark = pytest.mark.safety
+
 NOW = time.time()
 
 

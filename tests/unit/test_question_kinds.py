@@ -12,6 +12,8 @@ from spine_assistant.components.question_kinds import QuestionReader
 from spine_assistant.components.questions import asking_sentences
 from spine_assistant.knowledge import Knowledge, Lexicon
 
+pytestmark = pytest.mark.safety
+
 
 @pytest.fixture(scope="module")
 def reader(knowledge: Knowledge, lexicon: Lexicon, nlp: Any) -> QuestionReader:

@@ -25,6 +25,8 @@ from evaluation.scoring import Rate, SetScores
 from evaluation.targets import BLIND_TARGETS, Target
 from spine_assistant.knowledge import Knowledge
 
+pytestmark = pytest.mark.safety
+
 
 @pytest.fixture(scope="module")
 def blind() -> tuple[LabelledMessage, ...]:

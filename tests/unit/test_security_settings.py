@@ -12,6 +12,8 @@ import pytest
 from spine_assistant.knowledge.paths import PROJECT_ROOT
 from spine_assistant.serving.rasa_server import UnsafeSetting, cors_origins, security_arguments
 
+pytestmark = pytest.mark.safety
+
 
 def test_cors_origins_are_a_list_and_never_a_wildcard() -> None:
     assert cors_origins("https://a.example, https://b.example:8443") == [

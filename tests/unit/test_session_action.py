@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.session import ActionSessionStart
 from tests.conftest import make_tracker
+
+pytestmark = pytest.mark.safety
 
 
 async def test_session_starts_with_the_notice(dispatcher: CollectingDispatcher) -> None:
