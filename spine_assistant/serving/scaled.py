@@ -5,7 +5,7 @@ This is Rasa's own answer to "one process is not enough": Rasa servers are state
 when every one of them reads and writes conversations in one SQL tracker store and
 takes a per-conversation ticket lock in one Redis lock store (endpoints.scaled.yml).
 nginx spreads REST turns round-robin and keeps each socket.io client on one server.
-The nginx and Redis settings are the templates in deploy/. Processes are started and
+The nginx, Redis and PostgreSQL settings are the templates in deploy/. Processes are started and
 stopped by processes.py. Used by `make run-scaled`, tests/e2e/test_scale_out.py and
 `make bench-scaled`.
 
@@ -207,12 +207,7 @@ def _start_postgres(group: ProcessGroup, data_folder: Path, port: int, password:
             str(bin_dir / "postgres"),
             "-D",
             str(cluster),
-            "-p",
-            str(port),
-            "-c",
-            "listen_addresses=127.0.0.1",
-            "-c",
-            f"unix_socket_directories={socket_dir}",
+            *postgres_options(port, socket_dir),
         ],
         stop_signal=signal.SIGINT,  # "fast" shutdown: rolls back open transactions
         **run_as,
@@ -241,6 +236,18 @@ def _start_postgres(group: ProcessGroup, data_folder: Path, port: int, password:
         SERVICE_TIMEOUT_S,
         not_yet=(psycopg2.OperationalError,),
     )
+
+
+def postgres_options(port: int, socket_dir: Path) -> list[str]:
+    """deploy/postgresql.conf.template as `postgres -c name=value` options."""
+    text = render("postgresql.conf.template", port=port, socket_dir=socket_dir)
+    options = []
+    for line in text.splitlines():
+        setting = line.split("#", 1)[0].strip()
+        if setting:
+            name, _, value = setting.partition("=")
+            options += ["-c", f"{name.strip()}={value.strip()}"]
+    return options
 
 
 def _start_redis(group: ProcessGroup, data_folder: Path, port: int, password: str) -> None:

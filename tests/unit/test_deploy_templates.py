@@ -1,10 +1,11 @@
-"""The scaled set-up's nginx and Redis settings (deploy/*.template) fill in completely."""
+"""The scaled set-up's nginx, Redis and PostgreSQL settings (deploy/*.template) fill in
+completely."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from spine_assistant.serving.scaled import nginx_config, render
+from spine_assistant.serving.scaled import nginx_config, postgres_options, render
 
 
 def test_nginx_gets_every_rasa_server_in_both_upstreams(tmp_path: Path) -> None:
@@ -24,3 +25,14 @@ def test_redis_listens_on_loopback_with_its_password(tmp_path: Path) -> None:
     assert "{{" not in config
     assert "bind 127.0.0.1\n" in config and "port 6400\n" in config
     assert f"requirepass {redis_pw}\n" in config and f"dir {tmp_path}\n" in config
+
+
+def test_postgres_gets_each_setting_as_an_option(tmp_path: Path) -> None:
+    assert postgres_options(6500, tmp_path) == [
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        "port=6500",
+        "-c",
+        f"unix_socket_directories={tmp_path}",
+    ]
