@@ -81,7 +81,7 @@ def load_hazards(path: Path = HAZARD_LOG) -> list[Hazard]:
 
 
 @cache
-def test_functions(module: Path) -> tuple[dict[str, bool], bool]:
+def module_tests(module: Path) -> tuple[dict[str, bool], bool]:
     """A test module's test functions, each with whether it is marked `safety`, and
     whether the whole module is (`pytestmark`)."""
     tree = ast.parse(module.read_text(encoding="utf-8"))
@@ -113,7 +113,7 @@ def named_tests(reference: str) -> set[str]:
     module = PROJECT_ROOT / file
     if not module.is_file() or not file.startswith("tests/"):
         return set()
-    functions, _ = test_functions(module)
+    functions, _ = module_tests(module)
     if function:
         return {reference} if function in functions else set()
     return {f"{file}::{name}" for name in functions}
@@ -124,7 +124,7 @@ def safety_tests() -> set[str]:
     return {
         f"{module.relative_to(PROJECT_ROOT)}::{name}"
         for module in sorted(TESTS_DIR.rglob("test_*.py"))
-        for name, marked in test_functions(module)[0].items()
+        for name, marked in module_tests(module)[0].items()
         if marked
     }
 

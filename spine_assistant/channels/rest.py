@@ -10,7 +10,6 @@ with a 500 and files sender-less messages under "default"). An answer's citation
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel
@@ -20,7 +19,6 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from spine_assistant.channels.turns import (
-    SORRY_REPLY,
     OnNewMessage,
     accepted_payloads,
     citation_of,
@@ -32,8 +30,6 @@ from spine_assistant.channels.validation import (
     check_message,
     check_sender,
 )
-
-logger = logging.getLogger(__name__)
 
 EXPECTED_BODY = '{"sender": "...", "message": "..."}'
 
@@ -71,12 +67,7 @@ async def rest_reply(body: bytes, on_new_message: OnNewMessage, channel: str) ->
         return _error(400, str(invalid))
 
     collector = CitingCollectingOutput()
-    try:
-        await handle_checked_message(on_new_message, checked, collector, sender_id, channel)
-    except Exception as error:
-        # The type only: the text and traceback may quote the visitor's message.
-        logger.error("REST message failed: %s", type(error).__name__)
-        await collector.send_text_message(sender_id, SORRY_REPLY)
+    await handle_checked_message(on_new_message, checked, collector, sender_id, channel)
     return response.json(collector.messages)
 
 

@@ -18,7 +18,6 @@ Three differences from `rasa.core.channels.socketio.SocketIOInput` (Rasa 3.6):
 
 from __future__ import annotations
 
-import logging
 import os
 import uuid
 from typing import Any
@@ -30,7 +29,6 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from spine_assistant.channels.turns import (
-    SORRY_REPLY,
     UNREADABLE_REPLY,
     OnNewMessage,
     accepted_payloads,
@@ -38,8 +36,6 @@ from spine_assistant.channels.turns import (
     handle_checked_message,
 )
 from spine_assistant.channels.validation import InvalidInput, check_message, check_sender
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_ALLOWED_ORIGINS = "http://localhost:8000"
 
@@ -125,13 +121,6 @@ class LimitedSocketIOInput(SocketIOInput):
             except InvalidInput as invalid:
                 await output.send_text_message(sid, f"{UNREADABLE_REPLY} {invalid}")
                 return
-            try:
-                await handle_checked_message(
-                    on_new_message, checked, output, sender_id, self.name()
-                )
-            except Exception as error:
-                # The type only: the text and traceback may quote the visitor's message.
-                logger.error("socket.io message failed: %s", type(error).__name__)
-                await output.send_text_message(sender_id, SORRY_REPLY)
+            await handle_checked_message(on_new_message, checked, output, sender_id, self.name())
 
         return webhook

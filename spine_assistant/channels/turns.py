@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from functools import cache
 from typing import Any
@@ -21,6 +22,8 @@ from typing import Any
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from spine_assistant.channels.validation import EMPTY_MESSAGE_REPLY, CheckedMessage, cut_notice
+
+logger = logging.getLogger(__name__)
 
 # Plain intents a chat client may send on its own: rasa-webchat's usual
 # `initPayload: "/greet"`, and the widget's first "/help".
@@ -87,16 +90,22 @@ async def handle_checked_message(
     input_channel: str,
 ) -> None:
     """Runs one visitor message through the assistant; an empty message gets a prompt,
-    a turn that produced nothing gets a notice instead of silence, and a cut message
-    gets the notice after the replies (emergency advice stays first)."""
-    if checked.is_empty:
-        await output.send_text_message(sender_id, EMPTY_MESSAGE_REPLY)
-        return
-    counting = CountingOutput(output)
-    await on_new_message(
-        UserMessage(checked.text, counting, sender_id, input_channel=input_channel)
-    )
-    if counting.replies == 0:
-        await output.send_text_message(sender_id, NO_REPLY_NOTICE)
-    if checked.was_cut:
-        await output.send_text_message(sender_id, cut_notice())
+    a turn that produced nothing gets a notice instead of silence, a turn that failed an
+    apology, and a cut message gets the notice after the replies (emergency advice
+    stays first)."""
+    try:
+        if checked.is_empty:
+            await output.send_text_message(sender_id, EMPTY_MESSAGE_REPLY)
+            return
+        counting = CountingOutput(output)
+        await on_new_message(
+            UserMessage(checked.text, counting, sender_id, input_channel=input_channel)
+        )
+        if counting.replies == 0:
+            await output.send_text_message(sender_id, NO_REPLY_NOTICE)
+        if checked.was_cut:
+            await output.send_text_message(sender_id, cut_notice())
+    except Exception as error:
+        # The type only: the text and traceback may quote the visitor's message.
+        logger.error("%s message failed: %s", input_channel, type(error).__name__)
+        await output.send_text_message(sender_id, SORRY_REPLY)

@@ -45,10 +45,10 @@ class RunningAssistant:
 
     def logs(self) -> dict[str, str]:
         """Everything each server has written so far, by server name."""
-        assert self.workdir is not None
         return {
-            name: (self.workdir / f"{name}.log").read_text(errors="replace")
-            for name in self._group.processes
+            name: log.read_text(errors="replace")
+            for name, log in self._group.logs_by_name.items()
+            if log is not None
         }
 
     def kill_and_restart_rasa(self) -> None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from spine_assistant.knowledge.paths import MODEL, PROJECT_ROOT
@@ -31,6 +30,7 @@ from spine_assistant.serving.processes import (
     action_server_command,
     rasa_server_command,
     stop_on_signals,
+    wait_for_first_exit,
 )
 
 ACTIONS_PORT = 5055  # as action_endpoint in endpoints.yml
@@ -100,9 +100,7 @@ def run(mode: str, group: ProcessGroup, env: dict[str, str]) -> int:
 
 
 def _wait_for_first_exit(group: ProcessGroup, ends_normally: str | None = None) -> int:
-    while not (stopped := group.stopped()):
-        time.sleep(0.5)
-    name = stopped[0]
+    name = wait_for_first_exit(group.processes)[0]
     status = group.processes[name].returncode
     if name == ends_normally:
         return status

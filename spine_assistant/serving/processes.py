@@ -65,7 +65,7 @@ def answers_http(url: str) -> Callable[[], object]:
 def wait_until_ready(
     what: str,
     ready: Callable[[], object],
-    process: subprocess.Popen[bytes],
+    process: subprocess.Popen[Any],
     log: Path | None,
     timeout_s: float = STARTUP_TIMEOUT_S,
     not_yet: tuple[type[BaseException], ...] = (requests.RequestException,),
@@ -88,6 +88,15 @@ def _log_tail(log: Path | None) -> str:
     if log is None or not log.exists():
         return ""
     return f" (log: {log}):\n{log.read_text(errors='replace')[-3000:]}"
+
+
+def wait_for_first_exit(
+    processes: Mapping[str, subprocess.Popen[bytes]], interval_s: float = 0.5
+) -> list[str]:
+    """Blocks until one of the processes exits; returns the names of those that have."""
+    while not (exited := [name for name, p in processes.items() if p.poll() is not None]):
+        time.sleep(interval_s)
+    return exited
 
 
 def stop(process: subprocess.Popen[bytes], stop_signal: int = signal.SIGTERM) -> None:
@@ -145,10 +154,6 @@ class ProcessGroup:
         wait_until_ready(
             f"the {name}", answers_http(url), self.processes[name], self.logs_by_name[name]
         )
-
-    def stopped(self) -> list[str]:
-        """The names of the processes that have exited."""
-        return [name for name, process in self.processes.items() if process.poll() is not None]
 
     def stop(self, name: str) -> None:
         stop(self.processes[name], self._stop_signals[name])

@@ -20,7 +20,6 @@ import secrets
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ from spine_assistant.serving.processes import (
     free_port,
     rasa_server_command,
     stop_on_signals,
+    wait_for_first_exit,
     wait_until_ready,
 )
 
@@ -384,9 +384,7 @@ def main() -> None:
                 "Ctrl-C stops everything.",
                 flush=True,
             )
-            while all(process.poll() is None for process in stack.processes.values()):
-                time.sleep(1)
-            stopped = [name for name, p in stack.processes.items() if p.poll() is not None]
+            stopped = wait_for_first_exit(stack.processes, interval_s=1)
             print(f"stopped unexpectedly: {', '.join(stopped)}; see {data_folder}/logs")
             sys.exit(1)
     except Stopped:

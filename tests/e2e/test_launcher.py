@@ -11,13 +11,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
-import requests
 
 from spine_assistant.knowledge.paths import PROJECT_ROOT
 from spine_assistant.serving.launch import ACTIONS_PORT
-from spine_assistant.serving.processes import free_port
+from spine_assistant.serving.processes import answers_http, free_port, wait_until_ready
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 
@@ -79,17 +79,11 @@ def _port_is_free(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
-def wait_until_serving(url: str, launcher: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        assert launcher.poll() is None, launcher.communicate()[0]
-        try:
-            if requests.get(url, timeout=2).ok:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"{url} did not answer")
+def wait_until_serving(url: str, launcher: subprocess.Popen[Any]) -> None:
+    try:
+        wait_until_ready("the launcher's Rasa server", answers_http(url), launcher, None)
+    except RuntimeError as failed:
+        pytest.fail(f"{failed}\n{launcher.communicate()[0]}")
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
