@@ -12,8 +12,8 @@ Three differences from `rasa.core.channels.socketio.SocketIOInput` (Rasa 3.6):
   before it reaches the assistant, and what cannot be taken gets a polite answer.
 - Citations: Rasa drops a response's `metadata`. Here an answer's "Source: …" line goes
   out as an ordinary `bot_uttered` event `{"text": "Source: …", "metadata": {"citation":
-  {...}}}`: every socket.io client shows the line, and the widget links and quotes the
-  section from the metadata.
+  {...}, "answer_id": "..."}}`: every socket.io client shows the line, and the widget
+  links and quotes the section from the metadata (and rates it by answer_id).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from spine_assistant.channels.turns import (
     UNREADABLE_REPLY,
     OnNewMessage,
     accepted_payloads,
-    citation_of,
+    answer_metadata,
     handle_checked_message,
 )
 from spine_assistant.channels.validation import InvalidInput, check_message, check_sender
@@ -58,14 +58,11 @@ def is_issued_session_id(value: object) -> bool:
 
 class CitingSocketIOOutput(SocketIOOutput):
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        citation = citation_of(message)
-        if citation is None:
+        metadata = answer_metadata(message)
+        if metadata is None:
             await super().send_response(recipient_id, message)
             return
-        event: dict[str, Any] = {
-            "text": message.get("text") or "",
-            "metadata": {"citation": citation},
-        }
+        event: dict[str, Any] = {"text": message.get("text") or "", "metadata": metadata}
         if message.get("buttons"):
             event["quick_replies"] = [
                 {"content_type": "text", "title": button["title"], "payload": button["payload"]}

@@ -7,14 +7,17 @@
 - "/greet", "/help" and the assistant's own button payloads are read as intents, and any
   other "/…" message as text (no entities or slot values from clients).
 - A turn that produced no reply (a custom action failed: the action server is down) gets
-  a notice instead of silence.
-- An answer's citation rides as `metadata` on its "Source: …" message (`citation_of`).
+  a notice instead of silence; so does a "source?" whose full citation (from the action
+  server) did not follow the section line.
+- An answer's citation rides as `metadata` on its "Source: …" message, with the
+  `answer_id` that feedback on it names (`answer_metadata`, feedback.py).
 - Failures are logged without the message text (conversations hold health information).
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from functools import cache
 from typing import Any
@@ -45,11 +48,16 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 UNREADABLE_REPLY = "Sorry, I could not read that message."
 SORRY_REPLY = "Sorry, something went wrong on my side. Please try again in a moment."
-# Answers and citations never need the action server; "Did you mean" buttons do.
+# Answers and citations never need the action server; "Did you mean" buttons and the
+# full citation for "source?" do.
 NO_REPLY_NOTICE = (
     "Sorry, part of the assistant is not available right now, so I can't answer that. "
     "Please try again in a few minutes; for anything about your own care, please "
     "contact your clinician."
+)
+FULL_CITATION_UNAVAILABLE = (
+    "The full quote and the link to the page are briefly unavailable. "
+    "Please ask again in a few minutes."
 )
 
 
@@ -60,13 +68,28 @@ def citation_of(message: dict[str, Any]) -> dict[str, Any] | None:
     return citation if isinstance(citation, dict) else None
 
 
-class CountingOutput(OutputChannel):
-    """Passes every bot message on to the visitor's channel and counts them: Rasa logs
-    a failed custom action (e.g. the action server is down) and sends nothing."""
+def answer_metadata(message: dict[str, Any]) -> dict[str, Any] | None:
+    """What a cited answer's message passes on to the visitor: its citation and, for
+    feedback, its `answer_id`; None for any other message."""
+    citation = citation_of(message)
+    if citation is None:
+        return None
+    metadata: dict[str, Any] = {"citation": citation}
+    if isinstance(answer_id := message["metadata"].get("answer_id"), str):
+        metadata["answer_id"] = answer_id
+    return metadata
 
-    def __init__(self, channel: OutputChannel) -> None:
+
+class CountingOutput(OutputChannel):
+    """Passes every bot message on to the visitor's channel and counts them (Rasa logs
+    a failed custom action, e.g. the action server is down, and sends nothing); a
+    cited answer gets the turn's `answer_id`, the id of the visitor message it answers."""
+
+    def __init__(self, channel: OutputChannel, answer_id: str) -> None:
         self.channel = channel
+        self.answer_id = answer_id
         self.replies = 0
+        self.full_citation_pending = False
 
     def name(self) -> str:  # Rasa calls it on the instance: the channel it wraps
         return self.channel.name()
@@ -74,6 +97,12 @@ class CountingOutput(OutputChannel):
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         """How Rasa sends every bot message."""
         self.replies += 1
+        metadata = message.get("metadata")
+        if isinstance(metadata, dict) and metadata.get("full_citation_from"):
+            self.full_citation_pending = True  # knowledge_importer.FULL_CITATION_FOLLOWS
+        if citation_of(message) is not None:
+            self.full_citation_pending = False
+            message = {**message, "metadata": {**message["metadata"], "answer_id": self.answer_id}}
         await self.channel.send_response(recipient_id, message)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
@@ -97,12 +126,17 @@ async def handle_checked_message(
         if checked.is_empty:
             await output.send_text_message(sender_id, EMPTY_MESSAGE_REPLY)
             return
-        counting = CountingOutput(output)
+        answer_id = uuid.uuid4().hex
+        counting = CountingOutput(output, answer_id)
         await on_new_message(
-            UserMessage(checked.text, counting, sender_id, input_channel=input_channel)
+            UserMessage(
+                checked.text, counting, sender_id, input_channel=input_channel, message_id=answer_id
+            )
         )
         if counting.replies == 0:
             await output.send_text_message(sender_id, NO_REPLY_NOTICE)
+        elif counting.full_citation_pending:
+            await output.send_text_message(sender_id, FULL_CITATION_UNAVAILABLE)
         if checked.was_cut:
             await output.send_text_message(sender_id, cut_notice())
     except Exception as error:

@@ -4,16 +4,19 @@ For every topic it adds:
 - the intent `faq_<id>` and its answer `utter_faq_<id>` (a conditional variation per
   detail, chosen by the entity slot the user filled);
 - its citation `utter_cite_faq_<id>` (the text "Source: …", with the citation as response
-  `metadata`, which the channels pass on and `rasa shell` does not print) and the
-  longer `utter_quote_faq_<id>` for a follow-up "source?";
-- the rules "intent → answer → citation" and "source? after this topic → quote";
+  `metadata`, which the channels pass on and `rasa shell` does not print) and
+  `utter_source_faq_<id>`, the section named again for a follow-up "source?";
+- the rules "intent → answer → citation" and "source? after this topic → its section →
+  action_cite_source" (the action server adds the quote, the link and the review date;
+  actions/citation.py);
 - the slots that make this work inside the Rasa server: `cited_topic` (set from the
   FAQ intent) and the entity slots (set, or cleared, on every FAQ question).
 
 Answers and citations are plain responses, so they need no action server round trip
-and still work when the action server is down. It also adds the lexicon's entity
-synonyms, so slots receive the canonical values that the details match on. Training
-examples stay in data/nlu/ like any Rasa project.
+and still work when the action server is down; then "source?" still names the section
+and the channel says the full quote is briefly unavailable (channels/turns.py). It
+also adds the lexicon's entity synonyms, so slots receive the canonical values that the
+details match on. Training examples stay in data/nlu/ like any Rasa project.
 """
 
 from __future__ import annotations
@@ -31,12 +34,22 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.utils.common import cached_method
 
-from spine_assistant.knowledge import Citation, Knowledge, Topic, load_knowledge, load_lexicon
+from spine_assistant.knowledge import (
+    CITED_TOPIC_SLOT,
+    Citation,
+    Knowledge,
+    Topic,
+    load_knowledge,
+    load_lexicon,
+)
 
 TOPIC_MENU_RESPONSE = "utter_topic_menu"
-CITED_TOPIC_SLOT = "cited_topic"
 ASK_SOURCE_INTENT = "ask_source"
 NOTHING_TO_CITE_RESPONSE = "utter_nothing_to_cite"
+CITE_SOURCE_ACTION = "action_cite_source"
+# Marks the in-server half of a "source?" reply: the channel expects the action's full
+# citation to follow, and says so when it does not (the action server is down).
+FULL_CITATION_FOLLOWS = {"full_citation_from": CITE_SOURCE_ACTION}
 # Rasa's from_intent mapping needs a value, and no detail has this one, so a FAQ
 # question that names nothing gets the general answer.
 NOTHING_NAMED = "nothing named"
@@ -46,8 +59,8 @@ def citation_response(topic: Topic) -> str:
     return f"utter_cite_{topic.intent}"
 
 
-def quote_response(topic: Topic) -> str:
-    return f"utter_quote_{topic.intent}"
+def source_response(topic: Topic) -> str:
+    return f"utter_source_{topic.intent}"
 
 
 Variation = Callable[[str, Citation], dict[str, Any]]
@@ -73,11 +86,8 @@ def _citation(answer: str, citation: Citation) -> dict[str, Any]:
     return {"text": citation.as_text(), "metadata": {"citation": citation.as_payload()}}
 
 
-def _quote(answer: str, citation: Citation) -> dict[str, Any]:
-    return {
-        "text": f"{citation.as_text()}. The page says: “{citation.quote}”",
-        "metadata": {"citation": citation.as_payload()},
-    }
+def _source(answer: str, citation: Citation) -> dict[str, Any]:
+    return {"text": f"{citation.as_text()}.", "metadata": dict(FULL_CITATION_FOLLOWS)}
 
 
 def _topic_menu(knowledge: Knowledge) -> list[dict[str, Any]]:
@@ -121,11 +131,12 @@ def knowledge_domain(knowledge: Knowledge) -> Domain:
     for topic in knowledge.topics:
         responses[topic.response] = _by_detail(knowledge, topic, _answer)
         responses[citation_response(topic)] = _by_detail(knowledge, topic, _citation)
-        responses[quote_response(topic)] = _by_detail(knowledge, topic, _quote)
+        responses[source_response(topic)] = _by_detail(knowledge, topic, _source)
     return Domain.from_dict(
         {
-            # "source?" is answered from the generated quotes, so it is declared here.
+            # "source?" is answered from the generated responses, so it is declared here.
             "intents": [topic.intent for topic in knowledge.topics] + [ASK_SOURCE_INTENT],
+            "actions": [CITE_SOURCE_ACTION],
             "slots": _slots(knowledge),
             "responses": responses,
         }
@@ -152,8 +163,8 @@ def _rule(
 
 
 def knowledge_rules(knowledge: Knowledge) -> list[StoryStep]:
-    """Each topic's "intent → answer → citation" and "source? after it → quote", and
-    "source?" before any answer → nothing to cite."""
+    """Each topic's "intent → answer → citation" and "source? after it → its section →
+    the full citation", and "source?" before any answer → nothing to cite."""
     rules: list[StoryStep] = []
     for topic in knowledge.topics:
         rules += _rule(
@@ -165,7 +176,7 @@ def knowledge_rules(knowledge: Knowledge) -> list[StoryStep]:
         rules += _rule(
             f"quote the source of {topic.intent}",
             ASK_SOURCE_INTENT,
-            [quote_response(topic)],
+            [source_response(topic), CITE_SOURCE_ACTION],
             condition=(SlotSet(CITED_TOPIC_SLOT, topic.id),),
         )
     rules += _rule(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,26 @@ import yaml
 from spine_assistant.knowledge.paths import PROJECT_ROOT, TOPICS_FILE
 
 FAQ_INTENT_PREFIX = "faq_"
+# The slot that remembers the last answered topic ("source?" and feedback use it).
+CITED_TOPIC_SLOT = "cited_topic"
+
+
+@dataclass(frozen=True)
+class Review:
+    """When a topic's answer was last checked against the source page, and by whom (a
+    role, never a person's name)."""
+
+    on: date
+    by: str
+
+    @property
+    def month(self) -> str:
+        """As visitors see it: "November 2026"."""
+        return self.on.strftime("%B %Y")
+
+    def is_older_than(self, months: int, today: date) -> bool:
+        elapsed = (today.year - self.on.year) * 12 + today.month - self.on.month
+        return elapsed > months or (elapsed == months and today.day > self.on.day)
 
 
 @dataclass(frozen=True)
@@ -27,6 +48,7 @@ class Citation:
     section: str
     quote: str
     subsection: str | None = None
+    last_reviewed: str | None = None  # "November 2026"
 
     @property
     def heading(self) -> str:
@@ -42,6 +64,8 @@ class Citation:
         payload = {"document": self.document, "section": self.section, "quote": self.quote}
         if self.subsection:
             payload["subsection"] = self.subsection
+        if self.last_reviewed:
+            payload["last_reviewed"] = self.last_reviewed
         return payload
 
 
@@ -65,6 +89,7 @@ class Topic:
     subsection: str | None = None
     details: list[Detail] = field(default_factory=list)
     gives: list[str] = field(default_factory=list)  # kinds of answer, e.g. "number"
+    reviewed: Review | None = None
 
     @property
     def intent(self) -> str:
@@ -103,6 +128,7 @@ class Knowledge:
             section=topic.section,
             subsection=topic.subsection,
             quote=detail.quote if detail else topic.quote,
+            last_reviewed=topic.reviewed.month if topic.reviewed else None,
         )
 
     @property
@@ -120,6 +146,13 @@ def _detail(raw: Mapping[str, Any]) -> Detail:
     )
 
 
+def _review(raw: Mapping[str, Any] | None) -> Review | None:
+    if raw is None:
+        return None
+    on = raw["date"]
+    return Review(on=on if isinstance(on, date) else date.fromisoformat(str(on)), by=raw["by"])
+
+
 def _topic(raw: Mapping[str, Any]) -> Topic:
     return Topic(
         id=raw["id"],
@@ -130,6 +163,7 @@ def _topic(raw: Mapping[str, Any]) -> Topic:
         answer=raw["answer"],
         details=[_detail(item) for item in raw.get("details", [])],
         gives=list(raw.get("gives", [])),
+        reviewed=_review(raw.get("reviewed")),
     )
 
 

@@ -7,6 +7,7 @@ Usage: python -m spine_assistant.serving.launch [web|serve|shell]
   shell  (make shell) the action server and `rasa shell` in this terminal
 
 Settings from the environment: RASA_PORT, WEB_PORT, CORS_ORIGINS, RASA_API_TOKEN, MODEL,
+SOURCE_PAGE_URL (where "source?" links; default the page served on WEB_PORT),
 ENDPOINTS (default endpoints.yml: the SQLite store rasa.db), RETENTION_DAYS (default 30:
 older conversations are deleted first).
 Everything started here is stopped when the launcher stops (Ctrl-C, SIGTERM from a service
@@ -42,6 +43,8 @@ def environment() -> dict[str, str]:
     env = dict(os.environ)
     web_port = env.setdefault("WEB_PORT", "8000")
     env.setdefault("RASA_PORT", "5005")
+    # where "source?" links to (actions/citation.py): the rendered page `make run` serves
+    env.setdefault("SOURCE_PAGE_URL", f"http://localhost:{web_port}/source.html")
     # the pages allowed to call the assistant (HTTP CORS and the socket.io origin check)
     env.setdefault("CORS_ORIGINS", f"http://localhost:{web_port} http://127.0.0.1:{web_port}")
     # Rasa 3.6's dependencies print many deprecation warnings that say nothing to a user

@@ -1,6 +1,7 @@
 """The action server stops while the assistant runs: answers and citations go on (they
-are responses inside the Rasa server), a turn that needed the action server gets a
-polite notice instead of silence, and all is normal again once it is back."""
+are responses inside the Rasa server), "source?" still names the section and says the
+full quote is briefly unavailable, a turn that needed the action server gets a polite
+notice instead of silence, and all is normal again once it is back."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 import requests
 
-from spine_assistant.channels.turns import NO_REPLY_NOTICE
+from spine_assistant.channels.turns import FULL_CITATION_UNAVAILABLE, NO_REPLY_NOTICE
 from spine_assistant.knowledge import load_knowledge
 from spine_assistant.serving.isolated import RunningAssistant, running_assistant
 
@@ -43,12 +44,17 @@ def test_answers_stay_cited_while_the_action_server_is_down(
 
         server.start_action_server()
         clarified = say(server, "outage", unclear_fragment)
+        say(server, "outage", "how is a spinal tumour diagnosed?")
+        quote_again = say(server, "outage", "where does that come from?")
 
     assert texts(answer)[0] == diagnosis.answer
     assert texts(answer)[1].startswith("Source: Metastatic Spinal Tumour")
     [citation] = [reply["metadata"]["citation"] for reply in answer if "metadata" in reply]
     assert citation["quote"] == diagnosis.quote
-    assert diagnosis.quote in texts(quote)[0]
+    section_line = f"{load_knowledge().citation(diagnosis).as_text()}."
+    assert texts(quote) == [section_line, FULL_CITATION_UNAVAILABLE], "the section, and why no more"
+    assert texts(quote_again)[0] == section_line
+    assert f"The page says: “{diagnosis.quote}”" in texts(quote_again)[1]
     assert texts(unclear) == [NO_REPLY_NOTICE]
     assert any(reply.get("buttons") for reply in clarified), "Did you mean buttons are back"
     assert NO_REPLY_NOTICE not in texts(clarified)

@@ -15,7 +15,7 @@ from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from spine_assistant.components.knowledge_importer import citation_response, quote_response
+from spine_assistant.components.knowledge_importer import citation_response, source_response
 from spine_assistant.knowledge import Knowledge
 from spine_assistant.serving.isolated import RunningAssistant
 from tests.e2e.socket_visitor import SocketVisitor, is_citation
@@ -92,14 +92,14 @@ async def test_socketio_events_have_rasas_shapes(
     check_citation(answered[-1], knowledge)
 
 
-@pytest.mark.parametrize("response", ["citation", "quote"])
+@pytest.mark.parametrize("response", ["citation", "source"])
 async def test_rasa_shell_prints_the_source_line_without_a_json_block(
     project_domain: Domain, knowledge: Knowledge, response: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`rasa shell` gets Rasa's own REST replies (CollectingOutputChannel) and prints
     each with `_print_bot_output`."""
     topic = knowledge.topic("diagnosis")
-    name = citation_response(topic) if response == "citation" else quote_response(topic)
+    name = citation_response(topic) if response == "citation" else source_response(topic)
     tracker = DialogueStateTracker.from_events("shell", [], slots=project_domain.slots)
     message = await TemplatedNaturalLanguageGenerator(project_domain.responses).generate(
         name, tracker, "cmdline"

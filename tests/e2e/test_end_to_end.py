@@ -18,6 +18,7 @@ import requests
 
 from spine_assistant.knowledge import load_knowledge
 from spine_assistant.serving.isolated import running_assistant
+from spine_assistant.website.anchors import section_anchor
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 
@@ -64,12 +65,21 @@ def test_first_message_is_the_notice_then_the_cited_answer(assistant: Assistant)
 
 
 @pytest.mark.safety
-def test_source_question_repeats_the_quote(assistant: Assistant) -> None:
+def test_source_question_gives_the_full_citation(assistant: Assistant) -> None:
+    """The section from the Rasa server, then the quote, link and review date from the
+    action server (actions/citation.py)."""
     assistant.say("e2e-source", "what are the goals of surgery?")
     replies = assistant.say("e2e-source", "where does that come from?")
 
-    quote = load_knowledge().topic("surgery_goals").quote
-    assert quote in texts(replies)[0]
+    knowledge = load_knowledge()
+    topic = knowledge.topic("surgery_goals")
+    section_line, full = texts(replies)
+    assert section_line == f"{knowledge.citation(topic).as_text()}."
+    citation = replies[1]["metadata"]["citation"]
+    assert f"The page says: “{topic.quote}”" in full
+    assert citation["quote"] == topic.quote
+    assert citation["link"].endswith(f"source.html#{section_anchor(topic.section)}")
+    assert topic.reviewed is not None and f"Last reviewed: {topic.reviewed.month}" in full
 
 
 @pytest.mark.safety

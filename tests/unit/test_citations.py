@@ -13,13 +13,14 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from actions.citation import full_citation
 from spine_assistant.components.knowledge_importer import (
-    CITED_TOPIC_SLOT,
+    FULL_CITATION_FOLLOWS,
     NOTHING_NAMED,
     citation_response,
-    quote_response,
+    source_response,
 )
-from spine_assistant.knowledge import Knowledge, load_knowledge
+from spine_assistant.knowledge import CITED_TOPIC_SLOT, Knowledge, load_knowledge
 
 pytestmark = pytest.mark.safety
 
@@ -131,9 +132,13 @@ async def test_the_answered_topic_and_detail_survive_other_turns(
 
     assert later[CITED_TOPIC_SLOT] == "risk_genetic"
     assert later["syndrome"] == "cowden syndrome"
-    quote = await render(project_domain, "utter_quote_faq_risk_genetic", later)
-    assert "“Cowden syndrome”" in quote["text"]
-    assert quote["metadata"]["citation"]["subsection"] == "Genetic disorders"
+    section = await render(project_domain, "utter_source_faq_risk_genetic", later)
+    assert section["text"].endswith("“Spinal Metastasis Risk Factors › Genetic disorders”.")
+    cited = full_citation(load_knowledge(), later, "https://example.org/source.html")
+    assert cited is not None
+    text, metadata = cited
+    assert "“Cowden syndrome”" in text
+    assert metadata["citation"]["subsection"] == "Genetic disorders"
 
 
 @pytest.mark.parametrize("topic", TOPICS, ids=[t.id for t in TOPICS])
@@ -141,5 +146,6 @@ async def test_each_faq_intent_records_its_topic(topic: Any, project_domain: Dom
     slots = await slots_after(project_domain, user_says(topic.intent))
 
     assert slots[CITED_TOPIC_SLOT] == topic.id
-    quote = await render(project_domain, quote_response(topic), slots)
-    assert quote["text"].endswith(f"The page says: “{topic.quote}”")
+    section = await render(project_domain, source_response(topic), slots)
+    assert section["text"] == f"{load_knowledge().citation(topic).as_text()}."
+    assert section["metadata"] == FULL_CITATION_FOLLOWS, "the channel expects the full citation"

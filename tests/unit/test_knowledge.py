@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 
@@ -9,7 +10,7 @@ import pytest
 from rasa.shared.core.domain import Domain
 
 from evaluation.question_sets import training_examples
-from spine_assistant.knowledge import Knowledge, Lexicon
+from spine_assistant.knowledge import Knowledge, Lexicon, Review
 from spine_assistant.knowledge.topics import FAQ_INTENT_PREFIX
 
 pytestmark = pytest.mark.safety
@@ -134,3 +135,30 @@ def test_every_topic_has_training_examples(knowledge: Knowledge) -> None:
     assert {i: n for i, n in thin.items() if n < MIN_TRAINING_EXAMPLES} == {}
     faq_intents = {i for i in counts if i.startswith(FAQ_INTENT_PREFIX)}
     assert faq_intents - set(thin) == set(), "training data for an intent with no topic"
+
+
+def test_every_topic_records_its_last_review_by_a_role(knowledge: Knowledge) -> None:
+    """The date shows with every citation; a date in the future would be a typo (this
+    can never start failing as time passes)."""
+    today = datetime.date.today()
+    for topic in knowledge.topics:
+        assert topic.reviewed is not None, f"{topic.id}: add reviewed: {{date, by}}"
+        assert topic.reviewed.on <= today, f"{topic.id}: review date in the future"
+        assert topic.reviewed.by.strip(), f"{topic.id}: say which role reviewed it"
+        assert knowledge.citation(topic).last_reviewed == topic.reviewed.month
+
+
+@pytest.mark.parametrize(
+    "reviewed, today, stale",
+    [
+        ("2025-11-28", "2026-11-28", False),
+        ("2025-11-28", "2026-11-29", True),
+        ("2025-11-30", "2026-12-01", True),
+        ("2026-01-31", "2026-11-28", False),
+        ("2024-02-29", "2025-03-01", True),
+    ],
+)
+def test_a_review_is_due_after_twelve_months(reviewed: str, today: str, stale: bool) -> None:
+    review = Review(on=datetime.date.fromisoformat(reviewed), by="content owner")
+    assert review.is_older_than(12, datetime.date.fromisoformat(today)) is stale
+    assert Review(on=datetime.date(2026, 11, 3), by="x").month == "November 2026"

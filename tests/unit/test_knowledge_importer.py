@@ -11,10 +11,11 @@ from rasa.shared.importers.importer import TrainingDataImporter
 
 from spine_assistant.components.knowledge_importer import (
     ASK_SOURCE_INTENT,
+    CITE_SOURCE_ACTION,
     TOPIC_MENU_RESPONSE,
     KnowledgeImporter,
     citation_response,
-    quote_response,
+    source_response,
 )
 from spine_assistant.knowledge import Knowledge
 
@@ -76,7 +77,7 @@ def test_source_question_quotes_the_topic_last_answered(knowledge: Knowledge) ->
         user, actions = _rule_steps(step)
         assert SlotSet("cited_topic", topic.id) in step.events
         assert user == [ASK_SOURCE_INTENT]
-        assert actions == [quote_response(topic)]
+        assert actions == [source_response(topic), CITE_SOURCE_ACTION]
 
 
 def test_lexicon_synonyms_reach_rasa() -> None:
@@ -108,7 +109,8 @@ def rules_as_yaml(knowledge: Knowledge) -> str:
     quotes = [
         f"- rule: quote the source of {t.intent}\n  condition:\n"
         f"  - slot_was_set:\n    - cited_topic: {t.id}\n"
-        f"  steps:\n  - intent: {ASK_SOURCE_INTENT}\n  - action: {quote_response(t)}\n"
+        f"  steps:\n  - intent: {ASK_SOURCE_INTENT}\n  - action: {source_response(t)}\n"
+        f"  - action: {CITE_SOURCE_ACTION}\n"
         for t in knowledge.topics
     ]
     nothing = (
