@@ -5,6 +5,7 @@ Malformed JSON, a missing or oversized `sender`, a missing or non-text `message`
 400 with a JSON `error` that says what is wrong (Rasa's RestInput answers some of these
 with a 500 and files sender-less messages under "default"). An answer's citation is the
 `metadata` of its "Source: …" message (Rasa's RestInput drops response metadata).
+POST /webhooks/rest/feedback rates an answer (feedback.py).
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from spine_assistant.channels.feedback import feedback_reply
 from spine_assistant.channels.turns import (
     OnNewMessage,
     accepted_payloads,
-    citation_of,
+    answer_metadata,
     handle_checked_message,
 )
 from spine_assistant.channels.validation import (
@@ -35,14 +37,14 @@ EXPECTED_BODY = '{"sender": "...", "message": "..."}'
 
 
 class CitingCollectingOutput(CollectingOutputChannel):
-    """Rasa's REST replies, with an answer's citation as `metadata` on its "Source: …"
-    message (Rasa's own REST channel drops response metadata)."""
+    """Rasa's REST replies, with an answer's citation and answer_id as `metadata` on its
+    "Source: …" message (Rasa's own REST channel drops response metadata)."""
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        citation = citation_of(message)
+        metadata = answer_metadata(message)
         await super().send_response(recipient_id, message)
-        if citation is not None and self.messages:
-            self.messages[-1]["metadata"] = {"citation": citation}
+        if metadata is not None and self.messages:
+            self.messages[-1]["metadata"] = metadata
 
 
 def _error(status: int, message: str) -> HTTPResponse:
@@ -72,7 +74,8 @@ async def rest_reply(body: bytes, on_new_message: OnNewMessage, channel: str) ->
 
 
 class LimitedRestInput(RestInput):
-    """POST /webhooks/rest/webhook {"sender": "...", "message": "..."} with input limits."""
+    """POST /webhooks/rest/webhook {"sender": "...", "message": "..."} with input limits,
+    and POST /webhooks/rest/feedback to rate an answer."""
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
@@ -84,5 +87,9 @@ class LimitedRestInput(RestInput):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             return await rest_reply(request.body, on_new_message, self.name())
+
+        @webhook.route("/feedback", methods=["POST"])
+        async def feedback(request: Request) -> HTTPResponse:
+            return await feedback_reply(request.body, getattr(request.app.ctx, "agent", None))
 
         return webhook

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import UserUttered
+from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from spine_assistant.knowledge.paths import PROJECT_ROOT
@@ -92,6 +93,27 @@ def test_the_purge_command_reads_retention_days_from_the_environment(tmp_path: P
 
     assert "Deleted 1 conversations" in output
     assert stored_senders(endpoints) == {"one-day"}
+
+
+def test_answer_feedback_goes_with_its_conversation(tmp_path: Path) -> None:
+    """Votes are events of the conversation (channels/feedback.py): forget and the
+    purge remove them too, with nothing left in the store."""
+    endpoints = write_endpoints(tmp_path)
+    vote = {"message_id": "m", "topic": "symptoms", "rating": "not_helpful", "reason": "x"}
+    for sender, days_ago in (("voted-long-ago", 40), ("voted-today", 0)):
+        events = [
+            UserUttered("what are the symptoms?", timestamp=NOW - days_ago * SECONDS_PER_DAY),
+            SlotSet("answer_feedback", vote, timestamp=NOW - days_ago * SECONDS_PER_DAY),
+        ]
+        tracker = DialogueStateTracker.from_events(sender, events, domain=Domain.empty())
+        asyncio.run(open_tracker_store(endpoints).save(tracker))
+
+    purge_old_conversations(open_tracker_store(endpoints), older_than_days=30, now=NOW)
+    assert stored_senders(endpoints) == {"voted-today"}
+    forget_conversation(open_tracker_store(endpoints), "voted-today")
+
+    with sqlite3.connect(tmp_path / "tracker.db") as database:
+        assert database.execute("SELECT COUNT(*) FROM events").fetchone() == (0,)
 
 
 def test_forget_deletes_exactly_one_conversation(tmp_path: Path) -> None:

@@ -79,6 +79,16 @@ export class Connection {
     return "rest";
   }
 
+  /** Stores a vote on an answer (REST, whatever the chat uses); throws when it was not stored. */
+  async sendFeedback(answerId, rating, reason) {
+    const response = await fetch(`${this.assistantUrl}/webhooks/rest/feedback`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: this.sessionId, answer_id: answerId, rating, reason }),
+    });
+    if (!response.ok) throw new Error(`assistant answered ${response.status}`);
+  }
+
   /** Retry: reconnect the socket now instead of waiting for the next back-off. */
   reconnect() {
     if (!this.socket.connected) {

@@ -4,6 +4,7 @@
 // Everything lives in a shadow root, so the host page's styles and the widget's cannot clash.
 import anchors from "../dist/anchors.json";
 import { Connection } from "./connection.js";
+import { renderFeedback } from "./feedback.js";
 import { renderBotMarkdown } from "./markdown.js";
 import { Transcript } from "./transcript.js";
 import css from "./widget.css";
@@ -214,6 +215,8 @@ class ChatWidget {
     if (!text && !citation && quickReplies.length === 0) return;
     const message = { from: "bot", text, urgent: isUrgent(text) };
     if (citation && typeof citation.section === "string") message.citation = citation;
+    const answerId = raw.metadata?.answer_id;
+    if (message.citation && typeof answerId === "string") message.answerId = answerId;
     if (quickReplies.length) message.quickReplies = quickReplies;
     this.transcript.add(message);
     const item = this.render(message);
@@ -245,6 +248,12 @@ class ChatWidget {
       item.insertAdjacentHTML("afterbegin", '<span class="sr-only">You said: </span>');
     } else if (message.citation) {
       this.renderCitation(item, message.citation);
+      if (message.answerId) {
+        renderFeedback(item, message, {
+          send: (rating, reason) => this.connection.sendFeedback(message.answerId, rating, reason),
+          saved: () => this.transcript.save(),
+        });
+      }
     } else {
       const body = document.createElement("div");
       body.className = "spoken";
@@ -279,7 +288,14 @@ class ChatWidget {
     if (typeof citation.quote === "string") link.title = citation.quote;
     line.append("Source: ", link);
     item.append(line);
-    if (typeof citation.quote === "string" && citation.quote) {
+    const quoted = typeof citation.quote === "string" && citation.quote;
+    if (quoted && typeof citation.link === "string") {
+      // the full citation "source?" asked for (actions/citation.py): the quote in full view
+      const quote = document.createElement("blockquote");
+      quote.className = "full-quote";
+      quote.textContent = citation.quote;
+      item.append(quote);
+    } else if (quoted) {
       const details = document.createElement("details");
       const summary = document.createElement("summary");
       summary.textContent = "Show the quote";
@@ -287,6 +303,12 @@ class ChatWidget {
       quote.textContent = citation.quote;
       details.append(summary, quote);
       item.append(details);
+    }
+    if (typeof citation.last_reviewed === "string") {
+      const reviewed = document.createElement("p");
+      reviewed.className = "reviewed";
+      reviewed.textContent = `Last reviewed: ${citation.last_reviewed}`;
+      item.append(reviewed);
     }
   }
 

@@ -109,6 +109,7 @@ describe("the chat widget against the real assistant", { concurrency: false }, (
     assert.ok(quote && quote.length > 20, "the quote shows on hover");
     await citation.locator("summary").click();
     assert.equal(await citation.locator("blockquote").innerText(), quote);
+    assert.match(await citation.locator(".reviewed").innerText(), /^Last reviewed: [A-Z][a-z]+ \d{4}$/);
     await screenshot(page, "03-answer-with-citation");
 
     const [sourcePage] = await Promise.all([context.waitForEvent("page"), link.click()]);
@@ -192,8 +193,51 @@ describe("the chat widget against the real assistant", { concurrency: false }, (
     await widget(page).locator("#message").focus();
     const citations = await widget(page).locator(".message.citation").count();
     await ask(page, "where does that come from?");
-    await widget(page).locator(".message.citation").nth(citations).waitFor({ timeout: REPLY_MS });
+    const full = widget(page).locator(".message.citation").nth(citations);
+    await full.waitFor({ timeout: REPLY_MS });
+    // the full citation from the action server: the page's words in view, with the review date
+    assert.ok((await full.locator(".full-quote").innerText()).length > 20);
+    assert.match(await full.locator(".reviewed").innerText(), /^Last reviewed: /);
     await screenshot(page, "06-after-reload");
+  });
+
+  test("keyboard only: rate an answer, change the vote, give a reason; the server stores each", async () => {
+    await widget(page).locator("#message").focus();
+    await ask(page, "what is an MRI scan?");
+    const answer = widget(page).locator(".message.citation").last();
+    const helpful = answer.getByRole("button", { name: "Helpful", exact: true });
+    const notHelpful = answer.getByRole("button", { name: "Not helpful" });
+    assert.equal(await answer.getByRole("group", { name: "Was this answer helpful?" }).count(), 1);
+    const stored = () =>
+      page.waitForResponse((response) => response.url().endsWith("/webhooks/rest/feedback"), { timeout: REPLY_MS });
+
+    for (let press = 0; press < 8 && !(await focused(helpful)); press += 1) await page.keyboard.press("Shift+Tab");
+    assert.ok(await focused(helpful), "Shift+Tab from the message box reaches the vote buttons");
+    let [response] = await Promise.all([stored(), page.keyboard.press("Enter")]);
+    assert.equal(response.status(), 200);
+    assert.deepEqual(await response.json(), { status: "recorded", rating: "helpful", topic: "mri" });
+    assert.equal(await helpful.getAttribute("aria-pressed"), "true");
+    assert.match(await answer.getByRole("status").innerText(), /Thank you/);
+
+    await page.keyboard.press("Tab");
+    assert.ok(await focused(notHelpful));
+    [response] = await Promise.all([stored(), page.keyboard.press("Space")]);
+    assert.equal((await response.json()).rating, "not_helpful");
+    assert.deepEqual([await helpful.getAttribute("aria-pressed"), await notHelpful.getAttribute("aria-pressed")], ["false", "true"]);
+    const reason = answer.getByLabel("What was wrong or missing? (optional)");
+    await page.keyboard.press("Tab");
+    assert.ok(await focused(reason), "the optional reason comes next");
+    await page.keyboard.type("I wanted to know how long it takes");
+    [response] = await Promise.all([stored(), page.keyboard.press("Enter")]);
+    assert.equal(response.status(), 200);
+    assert.match(await answer.getByRole("status").innerText(), /reason was sent/);
+    await screenshot(page, "09-answer-feedback");
+
+    await page.reload();
+    await widget(page).locator(".panel").waitFor();
+    const again = widget(page).locator(".message.citation").last();
+    assert.equal(await again.getByRole("button", { name: "Not helpful" }).getAttribute("aria-pressed"), "true");
+    assert.equal(await again.getByLabel("What was wrong or missing? (optional)").inputValue(), "I wanted to know how long it takes");
   });
 
   test("HTML typed by the user is shown as text and runs nothing", async () => {

@@ -1,0 +1,145 @@
+"""Answer feedback ("Helpful" / "Not helpful"), kept in the conversation itself.
+
+POST /webhooks/rest/feedback {"sender", "answer_id", "rating"[, "reason"]} (the widget
+and any REST or socket.io client: a socket.io session id is the sender id). Every cited
+answer carries its `answer_id` in its metadata (turns.py): the id of the visitor
+message it answered. A vote is stored as a `SlotSet` of the unfeaturized slot
+`answer_feedback`, appended to the conversation under its lock, so:
+
+- it is one more event in the tracker store, and `make forget` and the retention purge
+  remove it with the conversation;
+- it never changes the conversation's flow (the slot does not influence prediction);
+- a vote can be changed: the latest event for an answer wins (`make review` reads it).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from rasa.core.agent import Agent
+from rasa.shared.core.events import BotUttered, Event, SlotSet, UserUttered
+from sanic import response
+from sanic.response import HTTPResponse
+
+from spine_assistant.channels.validation import (
+    MAX_BODY_BYTES,
+    InvalidInput,
+    check_message,
+    check_sender,
+)
+from spine_assistant.knowledge import CITED_TOPIC_SLOT
+
+FEEDBACK_SLOT = "answer_feedback"
+RATINGS = ("helpful", "not_helpful")
+MAX_REASON_CHARS = 500
+ANSWER_ID_CHARS = 32  # uuid4 hex, as turns.py issues them
+EXPECTED_BODY = (
+    '{"sender": "...", "answer_id": "...", "rating": "helpful" | "not_helpful", '
+    '"reason": "... (optional)"}'
+)
+
+
+@dataclass(frozen=True)
+class Feedback:
+    sender_id: str
+    answer_id: str
+    rating: str
+    reason: str | None = None
+
+    def as_slot_value(self, topic: str | None) -> dict[str, Any]:
+        return {
+            "message_id": self.answer_id,
+            "topic": topic,
+            "rating": self.rating,
+            "reason": self.reason,
+        }
+
+
+class UnknownAnswer(LookupError):
+    """No cited answer with that id in the visitor's current conversation."""
+
+
+def check_feedback(request: object) -> Feedback:
+    """A vote from a request body, or InvalidInput saying what is wrong. A reason is
+    kept only with "not_helpful", cleaned and cut like a message."""
+    if not isinstance(request, dict):
+        raise InvalidInput(f"The body must be a JSON object: {EXPECTED_BODY}.")
+    sender_id = check_sender(request.get("sender"))
+    answer_id = request.get("answer_id")
+    if not isinstance(answer_id, str) or len(answer_id) != ANSWER_ID_CHARS:
+        raise InvalidInput('"answer_id" must be the answer_id of an answer (32 characters).')
+    rating = request.get("rating")
+    if rating not in RATINGS:
+        raise InvalidInput('"rating" must be "helpful" or "not_helpful".')
+    raw_reason = request.get("reason")
+    if raw_reason is not None and not isinstance(raw_reason, str):
+        raise InvalidInput('"reason" must be a string when given.')
+    reason = None
+    if rating == "not_helpful" and raw_reason:
+        reason = check_message(raw_reason, limit=MAX_REASON_CHARS).text.strip() or None
+    return Feedback(sender_id, answer_id, str(rating), reason)
+
+
+def is_cited(event: BotUttered) -> bool:
+    """An answer's "Source: …" message: Rasa stores a response's `metadata` (here the
+    citation) under the event's own metadata."""
+    response_metadata = (event.metadata or {}).get("metadata")
+    return isinstance(response_metadata, dict) and "citation" in response_metadata
+
+
+def rated_topic(events: Iterable[Event], answer_id: str) -> str | None:
+    """The topic of the cited answer given to the visitor message `answer_id` (the
+    `cited_topic` slot at the end of that turn), or UnknownAnswer."""
+    topic: str | None = None
+    in_turn = found = False
+    for event in events:
+        if isinstance(event, UserUttered):
+            if in_turn:
+                break
+            in_turn = event.message_id == answer_id
+        elif isinstance(event, SlotSet) and event.key == CITED_TOPIC_SLOT:
+            topic = event.value
+        elif in_turn and isinstance(event, BotUttered) and is_cited(event):
+            found = True
+    if not found:
+        raise UnknownAnswer(answer_id)
+    return topic
+
+
+async def record_feedback(agent: Agent, feedback: Feedback) -> str | None:
+    """Appends the vote to the conversation under its lock; returns the rated topic."""
+    assert agent.tracker_store is not None and agent.lock_store is not None
+    async with agent.lock_store.lock(feedback.sender_id):
+        tracker = await agent.tracker_store.retrieve(feedback.sender_id)
+        if tracker is None:
+            raise UnknownAnswer(feedback.answer_id)
+        topic = rated_topic(tracker.events, feedback.answer_id)
+        tracker.update(SlotSet(FEEDBACK_SLOT, feedback.as_slot_value(topic)))
+        await agent.tracker_store.save(tracker)
+    return topic
+
+
+def _error(status: int, message: str) -> HTTPResponse:
+    return response.json({"error": message}, status=status)
+
+
+async def feedback_reply(body: bytes, agent: Agent | None) -> HTTPResponse:
+    """The feedback endpoint's answer: 200 with the rated topic, or a 4xx saying why."""
+    if len(body) > MAX_BODY_BYTES:
+        return _error(413, f"The request body must be at most {MAX_BODY_BYTES} bytes.")
+    try:
+        feedback = check_feedback(json.loads(body.decode("utf-8")))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return _error(400, f"The body must be UTF-8 JSON: {EXPECTED_BODY}.")
+    except InvalidInput as invalid:
+        return _error(400, str(invalid))
+    if agent is None or not agent.is_ready():
+        return _error(503, "The assistant is starting; please try again in a moment.")
+    try:
+        topic = await record_feedback(agent, feedback)
+    except UnknownAnswer:
+        return _error(404, "There is no answer with that answer_id in this conversation.")
+    return response.json({"status": "recorded", "rating": feedback.rating, "topic": topic})
