@@ -169,5 +169,13 @@ forget: $(STAMPS)/installed ## Delete one visitor's conversation: make forget SE
 purge-old: $(STAMPS)/installed ## Delete conversations idle for more than RETENTION_DAYS (default 30)
 	$(PYTHON) -m spine_assistant.privacy purge
 
+.PHONY: review review-merge
+review: $(STAMPS)/installed $(ENCODER)/.installed ## Content owner's review of a period (SINCE=YYYY-MM-DD UNTIL=YYYY-MM-DD, default last 30 days) → reports/review/
+	$(PYTHON) -m spine_assistant.review report $(if $(SINCE),--since "$(SINCE)") $(if $(UNTIL),--until "$(UNTIL)")
+
+review-merge: $(STAMPS)/installed ## Merge the decided groups of a review into data/nlu/review_accepted.yml: make review-merge FILE=reports/review/candidates.yml
+	@[ -n "$(FILE)" ] || { echo "usage: make review-merge FILE=reports/review/candidates.yml" >&2; exit 2; }
+	$(PYTHON) -m spine_assistant.review merge "$(FILE)"
+
 clean: ## Remove the venv, node_modules, builds, models and results
 	rm -rf $(VENV) .venv-audit $(STAMPS) build results models/*.tar.gz .pytest_cache .mypy_cache .ruff_cache web/node_modules $(WEB_DIST)
