@@ -17,6 +17,7 @@ already stored it (never half of it). docs/scaling.md explains these guarantees.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import shutil
 import signal
@@ -34,7 +35,14 @@ import redis.asyncio  # type: ignore[import-untyped]
 import socketio
 
 from evaluation.load import CONVERSATION
-from spine_assistant.serving.scaled import REDIS_DB, ScaledStack, running_scaled_stack
+from spine_assistant.serving.scaled import ENDPOINTS as SCALED_ENDPOINTS
+from spine_assistant.serving.scaled import (
+    REDIS_DB,
+    ScaledStack,
+    rasa_environment,
+    running_scaled_stack,
+)
+from tests.unit.test_review_cli import run_review
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e, pytest.mark.scale]
 
@@ -243,6 +251,19 @@ async def test_concurrent_conversations_on_both_servers_keep_exact_trackers(
     assert len(contended) >= 5, "too few turns waited for a lock held by the other server"
     for chat in chats:
         assert_exact_tracker(stack, chat)
+
+
+def test_the_review_reads_the_postgresql_store(stack: ScaledStack, tmp_path: Path) -> None:
+    """`make review` on the scaled set-up's conversations (after the test above)."""
+    ports = {"actions": 0, "postgres": stack.postgres_port, "redis": stack.redis_port}
+    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    done = run_review(
+        "--endpoints", str(SCALED_ENDPOINTS), "report",
+        "--since", today, "--until", today, "--out", str(tmp_path),
+        env=rasa_environment(ports, stack.passwords, {}),
+    )  # fmt: skip
+    assert f"{CONVERSATIONS} conversations" in done.stdout, done.stdout
+    assert (tmp_path / "review.html").exists()
 
 
 async def turns_stored(stack: ScaledStack, sender: str, count: int) -> None:

@@ -12,10 +12,13 @@ from spine_assistant.knowledge.paths import PROJECT_ROOT
 from tests.unit.test_review_report import endpoints_for, save, seeded_conversations
 
 
-def run_review(*arguments: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def run_review(
+    *arguments: str, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "spine_assistant.review", *arguments],
         cwd=PROJECT_ROOT,
+        env=env,
         capture_output=True,
         text=True,
         timeout=300,
