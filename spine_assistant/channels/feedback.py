@@ -113,10 +113,14 @@ async def record_feedback(agent: Agent, feedback: Feedback) -> str | None:
     """Appends the vote to the conversation under its lock; returns the rated topic."""
     assert agent.tracker_store is not None and agent.lock_store is not None
     async with agent.lock_store.lock(feedback.sender_id):
-        tracker = await agent.tracker_store.retrieve(feedback.sender_id)
-        if tracker is None:
+        # the whole conversation: the rated answer may be older than the recent turns
+        # the store's trackers hold (storage/recent_turns.py)
+        whole = await agent.tracker_store.retrieve_full_tracker(feedback.sender_id)
+        if whole is None:
             raise UnknownAnswer(feedback.answer_id)
-        topic = rated_topic(tracker.events, feedback.answer_id)
+        topic = rated_topic(whole.events, feedback.answer_id)
+        tracker = await agent.tracker_store.retrieve(feedback.sender_id)
+        assert tracker is not None
         tracker.update(SlotSet(FEEDBACK_SLOT, feedback.as_slot_value(topic)))
         await agent.tracker_store.save(tracker)
     return topic

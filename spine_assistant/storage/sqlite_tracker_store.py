@@ -1,4 +1,5 @@
-"""Rasa's SQL tracker store, tuned for the embedded SQLite set-up.
+"""Rasa's SQL tracker store (trackers of the recent turns: recent_turns.py), tuned for
+the embedded SQLite set-up.
 
 Rasa's store opens a new SQLite connection for every read and write (SQLAlchemy 1.4's
 default for SQLite files), and by default SQLite flushes the file to disk on every
@@ -16,8 +17,9 @@ from typing import Any
 
 import sqlalchemy
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+
+from spine_assistant.storage.recent_turns import RecentTurnsSQLTrackerStore
 
 PRAGMAS = ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=5000")
 
@@ -29,7 +31,7 @@ def _tune_connection(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-class SQLiteTrackerStore(SQLTrackerStore):
+class SQLiteTrackerStore(RecentTurnsSQLTrackerStore):
     """`type: spine_assistant.storage.sqlite_tracker_store.SQLiteTrackerStore` with `db: <file>`."""
 
     engine: sqlalchemy.engine.Engine

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -27,6 +28,8 @@ from spine_assistant.channels.feedback import (
     record_feedback,
 )
 from spine_assistant.channels.validation import InvalidInput
+from spine_assistant.storage.recent_turns import RECENT_TURNS
+from spine_assistant.storage.sqlite_tracker_store import SQLiteTrackerStore
 
 ANSWER = uuid.uuid4().hex
 SMALLTALK = uuid.uuid4().hex
@@ -156,3 +159,29 @@ async def test_the_endpoint_answers_with_a_clear_status(raw: bytes, status: int)
 
 async def test_the_endpoint_waits_for_a_loaded_assistant() -> None:
     assert (await feedback_reply(json.dumps(body()).encode(), None)).status == 503
+
+
+async def test_an_answer_older_than_the_recent_turns_can_be_rated(
+    tmp_path: Path, project_domain: Domain
+) -> None:
+    """The SQLite store's trackers hold only the recent turns (storage/recent_turns.py)."""
+    store = SQLiteTrackerStore(project_domain, db=str(tmp_path / "rasa.db"))
+    later = [
+        event
+        for number in range(RECENT_TURNS + 2)
+        for event in (ActionExecuted("action_listen"), UserUttered(f"thanks {number}"))
+    ]
+    await store.save(
+        DialogueStateTracker.from_events("visitor", conversation() + later, project_domain.slots)
+    )
+    agent = SimpleNamespace(tracker_store=store, lock_store=InMemoryLockStore())
+
+    topic = await record_feedback(agent, Feedback("visitor", ANSWER, "helpful"))  # type: ignore[arg-type]
+
+    assert topic == "symptoms"
+    whole = await store.retrieve_full_tracker("visitor")
+    assert whole is not None
+    assert [
+        e.value["rating"] for e in whole.events if isinstance(e, SlotSet) and e.key == FEEDBACK_SLOT
+    ] == ["helpful"]
+    assert len(whole.events) == len(conversation() + later) + 1

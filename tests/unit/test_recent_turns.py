@@ -1,0 +1,89 @@
+"""The store's trackers hold the recent turns, and nothing is lost or written twice:
+checked on the SQLite store the assistant uses, with the project's domain."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    Event,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from spine_assistant.storage.recent_turns import RECENT_TURNS
+from spine_assistant.storage.sqlite_tracker_store import SQLiteTrackerStore
+
+TOPICS = ["symptoms", "mri", "cure", "biopsy", "treatment", "diagnosis", "prevention", "ct_scan"]
+
+
+def turn(number: int) -> list[Event]:
+    """One FAQ turn; the topic of turn 0 is the only time `syndrome` is set."""
+    topic = TOPICS[number % len(TOPICS)]
+    events: list[Event] = [
+        ActionExecuted("action_listen"),
+        UserUttered(f"question {number}", {"name": f"faq_{topic}", "confidence": 0.9}),
+        SlotSet("cited_topic", topic),
+    ]
+    if number == 0:
+        events.append(SlotSet("syndrome", "cowden syndrome"))
+    return events + [ActionExecuted(f"utter_faq_{topic}"), BotUttered(f"answer {number}")]
+
+
+def stored_rows(db: Path, sender: str) -> list[dict[str, object]]:
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute(
+            "SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender,)
+        )
+        return [json.loads(data) for (data,) in rows]
+
+
+async def test_a_long_conversation_is_read_back_as_its_recent_turns(
+    tmp_path: Path, project_domain: Domain
+) -> None:
+    db = tmp_path / "rasa.db"
+    store = SQLiteTrackerStore(project_domain, db=str(db))
+    start: list[Event] = [ActionExecuted("action_session_start"), SessionStarted()]
+    events = start + [event for number in range(12) for event in turn(number)]
+    await store.save(DialogueStateTracker.from_events("long", events, project_domain.slots))
+
+    tracker = await store.retrieve("long")
+    assert tracker is not None
+    listens = [
+        e
+        for e in tracker.events
+        if isinstance(e, ActionExecuted) and e.action_name == "action_listen"
+    ]
+    assert len(listens) == RECENT_TURNS
+    assert tracker.latest_message is not None and tracker.latest_message.text == "question 11"
+    assert tracker.get_slot("cited_topic") == TOPICS[11 % len(TOPICS)]
+    assert tracker.get_slot("syndrome") == "cowden syndrome", "set before the window, kept"
+
+    for event in turn(12):
+        tracker.update(event)
+    await store.save(tracker)
+    await store.save(tracker)  # saving twice writes nothing twice
+
+    rows = stored_rows(db, "long")
+    assert len(rows) == len(events) + len(turn(12))
+    assert [row["text"] for row in rows if row["event"] == "user"] == [
+        f"question {n}" for n in range(13)
+    ]
+    full = await store.retrieve_full_tracker("long")
+    assert full is not None and len(full.events) == len(rows)
+
+
+async def test_a_short_conversation_is_read_whole(tmp_path: Path, project_domain: Domain) -> None:
+    store = SQLiteTrackerStore(project_domain, db=str(tmp_path / "rasa.db"))
+    events = [event for number in range(RECENT_TURNS - 1) for event in turn(number)]
+    await store.save(DialogueStateTracker.from_events("short", events, project_domain.slots))
+
+    tracker = await store.retrieve("short")
+    assert tracker is not None and len(tracker.events) == len(events)
