@@ -228,11 +228,12 @@ class AnswerabilityCheck(ProjectComponent):
             and not self._is_known(word)
         )
 
-    def missing_terms(self, doc: Any) -> list[tuple[int, int]]:
-        """Token ranges (start, end) of words the page does not cover, each widened to
-        the nouns that finish the term ("proton" → "proton beam therapy")."""
+    def missing_terms(self, doc: Any, sentences: list[Any] | None = None) -> list[tuple[int, int]]:
+        """Token ranges (start, end) of words the page does not cover in the asking
+        `sentences` (default: found in `doc`), each widened to the nouns that finish the
+        term ("proton" → "proton beam therapy")."""
         ranges: list[tuple[int, int]] = []
-        for sentence in asking_sentences(doc):
+        for sentence in asking_sentences(doc) if sentences is None else sentences:
             for token in sentence:
                 if not self._is_missing(token):
                     continue
@@ -264,7 +265,8 @@ class AnswerabilityCheck(ProjectComponent):
             if intent is None or doc is None:
                 continue
             text = message.get(TEXT) or ""
-            missing = self.missing_terms(doc)
+            asking = asking_sentences(doc)
+            missing = self.missing_terms(doc, asking)
             if missing:
                 start, end = (
                     doc[missing[0][0]].idx,
@@ -273,7 +275,7 @@ class AnswerabilityCheck(ProjectComponent):
                 self._refuse(message, f"mention “{text[start:end]}”", (start, end))
                 continue
             entities = message.get(ENTITIES, [])
-            reason = self._reader.refusal(asking_sentences(doc), text, intent, entities)
+            reason = self._reader.refusal(asking, text, intent, entities)
             if reason:
                 self._refuse(message, reason, (0, len(text)))
         return messages
