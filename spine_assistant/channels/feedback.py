@@ -1,7 +1,7 @@
 """Answer feedback ("Helpful" / "Not helpful"), kept in the conversation itself.
 
-POST /webhooks/rest/feedback {"sender", "answer_id", "rating"[, "reason"]} (the widget
-and any REST or socket.io client: a socket.io session id is the sender id). Every cited
+POST /webhooks/rest/feedback {"sender", "answer_id", "rating"[, "reason"]} (rest.py; the
+widget and any REST or socket.io client: a socket.io session id is the sender id). Every cited
 answer carries its `answer_id` in its metadata (turns.py): the id of the visitor
 message it answered. A vote is stored as a `SlotSet` of the unfeaturized slot
 `answer_feedback`, appended to the conversation under its lock, so:
@@ -14,29 +14,23 @@ message it answered. A vote is stored as a `SlotSet` of the unfeaturized slot
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rasa.core.agent import Agent
 from rasa.shared.core.events import BotUttered, Event, SlotSet, UserUttered
-from sanic import response
-from sanic.response import HTTPResponse
 
-from spine_assistant.channels.validation import (
-    MAX_BODY_BYTES,
-    InvalidInput,
-    check_message,
-    check_sender,
-)
+from spine_assistant.channels.validation import InvalidInput, check_message, check_sender
 from spine_assistant.knowledge import CITED_TOPIC_SLOT
+
+if TYPE_CHECKING:
+    from rasa.core.agent import Agent
 
 FEEDBACK_SLOT = "answer_feedback"
 RATINGS = ("helpful", "not_helpful")
 MAX_REASON_CHARS = 500
 ANSWER_ID_CHARS = 32  # uuid4 hex, as turns.py issues them
-EXPECTED_BODY = (
+EXPECTED_VOTE = (
     '{"sender": "...", "answer_id": "...", "rating": "helpful" | "not_helpful", '
     '"reason": "... (optional)"}'
 )
@@ -66,7 +60,7 @@ def check_feedback(request: object) -> Feedback:
     """A vote from a request body, or InvalidInput saying what is wrong. A reason is
     kept only with "not_helpful", cleaned and cut like a message."""
     if not isinstance(request, dict):
-        raise InvalidInput(f"The body must be a JSON object: {EXPECTED_BODY}.")
+        raise InvalidInput(f"The body must be a JSON object: {EXPECTED_VOTE}.")
     sender_id = check_sender(request.get("sender"))
     answer_id = request.get("answer_id")
     if not isinstance(answer_id, str) or len(answer_id) != ANSWER_ID_CHARS:
@@ -124,26 +118,3 @@ async def record_feedback(agent: Agent, feedback: Feedback) -> str | None:
         tracker.update(SlotSet(FEEDBACK_SLOT, feedback.as_slot_value(topic)))
         await agent.tracker_store.save(tracker)
     return topic
-
-
-def _error(status: int, message: str) -> HTTPResponse:
-    return response.json({"error": message}, status=status)
-
-
-async def feedback_reply(body: bytes, agent: Agent | None) -> HTTPResponse:
-    """The feedback endpoint's answer: 200 with the rated topic, or a 4xx saying why."""
-    if len(body) > MAX_BODY_BYTES:
-        return _error(413, f"The request body must be at most {MAX_BODY_BYTES} bytes.")
-    try:
-        feedback = check_feedback(json.loads(body.decode("utf-8")))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        return _error(400, f"The body must be UTF-8 JSON: {EXPECTED_BODY}.")
-    except InvalidInput as invalid:
-        return _error(400, str(invalid))
-    if agent is None or not agent.is_ready():
-        return _error(503, "The assistant is starting; please try again in a moment.")
-    try:
-        topic = await record_feedback(agent, feedback)
-    except UnknownAnswer:
-        return _error(404, "There is no answer with that answer_id in this conversation.")
-    return response.json({"status": "recorded", "rating": feedback.rating, "topic": topic})

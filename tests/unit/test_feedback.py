@@ -23,10 +23,10 @@ from spine_assistant.channels.feedback import (
     Feedback,
     UnknownAnswer,
     check_feedback,
-    feedback_reply,
     rated_topic,
     record_feedback,
 )
+from spine_assistant.channels.rest import feedback_reply
 from spine_assistant.channels.validation import InvalidInput
 from spine_assistant.storage.recent_turns import RECENT_TURNS
 from spine_assistant.storage.sqlite_tracker_store import SQLiteTrackerStore
