@@ -1,4 +1,5 @@
-"""Visitors' "Helpful" / "Not helpful" votes, as the feedback endpoint stores them.
+"""Visitors' "Helpful" / "Not helpful" votes, as the feedback endpoint stores them
+(spine_assistant/channels/feedback.py).
 
 A vote is a `SlotSet` of the slot `answer_feedback` with the value
 `{"message_id", "topic", "rating": "helpful" | "not_helpful", "reason"}`, where
@@ -14,10 +15,8 @@ from dataclasses import dataclass
 
 from rasa.shared.core.events import Event, SlotSet
 
+from spine_assistant.channels.feedback import FEEDBACK_SLOT, RATINGS
 from spine_assistant.review.masking import mask_optional
-
-FEEDBACK_SLOT = "answer_feedback"
-RATINGS = frozenset({"helpful", "not_helpful"})
 
 
 @dataclass(frozen=True)

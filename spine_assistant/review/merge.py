@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from spine_assistant.knowledge.paths import PROJECT_ROOT
+from spine_assistant.knowledge.topics import FAQ_INTENT_PREFIX
 from spine_assistant.review.candidates import UNDECIDED, read_candidates
 from spine_assistant.review.grouping import normalised
 from spine_assistant.review.leak_guard import Guard
@@ -125,7 +126,7 @@ def merge_candidates(
 
 
 def _trainable(intent: str) -> bool:
-    return intent.startswith("faq_") or intent in REFERRAL_INTENTS
+    return intent.startswith(FAQ_INTENT_PREFIX) or intent in REFERRAL_INTENTS
 
 
 def describe(result: MergeResult, out_file: Path) -> Sequence[str]:

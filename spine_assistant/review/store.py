@@ -16,9 +16,6 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
 
 from spine_assistant.privacy.conversations import Event as StoredEvent
-from spine_assistant.privacy.conversations import open_tracker_store
-
-__all__ = ["open_tracker_store", "read_conversations"]
 
 
 def read_conversations(

@@ -15,16 +15,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME as NLU_FALLBACK
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
 
+from spine_assistant.components.knowledge_importer import NOTHING_NAMED
+from spine_assistant.knowledge.topics import FAQ_INTENT_PREFIX
 from spine_assistant.review.masking import mask, mask_optional
 
-FAQ_RESPONSE_PREFIX = "utter_faq_"
-FAQ_INTENT_PREFIX = "faq_"
-NLU_FALLBACK = "nlu_fallback"
+FAQ_RESPONSE_PREFIX = f"utter_{FAQ_INTENT_PREFIX}"
 CORE_FALLBACK_ACTIONS = frozenset({"action_default_fallback", "utter_default"})
-NOT_ON_PAGE_SLOT = "not_on_page"
-NOTHING_NAMED = "nothing named"
+NOT_ON_PAGE_SLOT = "not_on_page"  # domain.yml; filled by the answerability check's entity
 # outcome → the response that shows it, most telling first
 OUTCOME_RESPONSES = (
     ("emergency", "utter_emergency"),
