@@ -25,6 +25,7 @@ from typing import Any
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from spine_assistant.channels.validation import EMPTY_MESSAGE_REPLY, CheckedMessage, cut_notice
+from spine_assistant.components.knowledge_importer import FULL_CITATION_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -98,8 +99,8 @@ class CountingOutput(OutputChannel):
         """How Rasa sends every bot message."""
         self.replies += 1
         metadata = message.get("metadata")
-        if isinstance(metadata, dict) and metadata.get("full_citation_from"):
-            self.full_citation_pending = True  # knowledge_importer.FULL_CITATION_FOLLOWS
+        if isinstance(metadata, dict) and metadata.get(FULL_CITATION_KEY):
+            self.full_citation_pending = True
         if citation_of(message) is not None:
             self.full_citation_pending = False
             message = {**message, "metadata": {**message["metadata"], "answer_id": self.answer_id}}

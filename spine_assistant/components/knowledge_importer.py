@@ -49,7 +49,8 @@ NOTHING_TO_CITE_RESPONSE = "utter_nothing_to_cite"
 CITE_SOURCE_ACTION = "action_cite_source"
 # Marks the in-server half of a "source?" reply: the channel expects the action's full
 # citation to follow, and says so when it does not (the action server is down).
-FULL_CITATION_FOLLOWS = {"full_citation_from": CITE_SOURCE_ACTION}
+FULL_CITATION_KEY = "full_citation_from"
+FULL_CITATION_FOLLOWS = {FULL_CITATION_KEY: CITE_SOURCE_ACTION}
 # Rasa's from_intent mapping needs a value, and no detail has this one, so a FAQ
 # question that names nothing gets the general answer.
 NOTHING_NAMED = "nothing named"
