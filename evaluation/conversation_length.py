@@ -18,10 +18,15 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evaluation.compare import machine
 from evaluation.load import CONVERSATION
 from spine_assistant.knowledge.paths import MODEL, PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from rasa.core.agent import Agent
+    from rasa.core.tracker_store import TrackerStore
 
 TURNS = 200
 POINTS = {"turns 1–5": range(0, 5), "turn 50": range(47, 52), "turn 100": range(97, 102)}
@@ -49,19 +54,24 @@ def medians(times: list[float]) -> dict[str, float]:
     return {point: statistics.median(times[i] for i in turns) for point, turns in POINTS.items()}
 
 
-async def _curve(agent: object, store: object, name: str) -> Curve:
-    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+def use_store(agent: Agent, store: TrackerStore) -> None:
+    """Serve the loaded model from another tracker store, as `endpoints.yml` would."""
     from rasa.core.tracker_store import AwaitableTrackerStore
 
-    agent.tracker_store = AwaitableTrackerStore(store)  # type: ignore[attr-defined]
-    agent.processor.tracker_store = agent.tracker_store  # type: ignore[attr-defined]
+    agent.tracker_store = AwaitableTrackerStore(store)
+    assert agent.processor is not None
+    agent.processor.tracker_store = agent.tracker_store
+
+
+async def _curve(agent: Agent, store: TrackerStore, name: str) -> Curve:
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+    use_store(agent, store)
     times = []
     for turn in range(TURNS):
         message = CONVERSATION[turn % len(CONVERSATION)]
         started = time.perf_counter()
-        await agent.handle_message(  # type: ignore[attr-defined]
-            UserMessage(message, CollectingOutputChannel(), f"long-{name}")
-        )
+        await agent.handle_message(UserMessage(message, CollectingOutputChannel(), f"long-{name}"))
         times.append((time.perf_counter() - started) * 1000)
     return Curve(name, medians(times))
 

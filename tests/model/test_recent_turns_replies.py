@@ -8,8 +8,9 @@ from pathlib import Path
 
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-from rasa.core.tracker_store import AwaitableTrackerStore, SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore
 
+from evaluation.conversation_length import use_store
 from spine_assistant.storage.recent_turns import RECENT_TURNS
 from spine_assistant.storage.sqlite_tracker_store import SQLiteTrackerStore
 
@@ -49,16 +50,10 @@ async def test_recent_turns_give_the_replies_of_the_whole_conversation(
     agent = Agent.load(str(trained_model))
     assert len(MESSAGES) * 3 > 4 * RECENT_TURNS
 
-    agent.tracker_store = AwaitableTrackerStore(
-        SQLTrackerStore(agent.domain, dialect="sqlite", db=str(tmp_path / "rasa.db"))
-    )
-    agent.processor.tracker_store = agent.tracker_store  # type: ignore[union-attr]
+    use_store(agent, SQLTrackerStore(agent.domain, dialect="sqlite", db=str(tmp_path / "rasa.db")))
     whole = await replies(agent, "whole")
 
-    agent.tracker_store = AwaitableTrackerStore(
-        SQLiteTrackerStore(agent.domain, db=str(tmp_path / "recent.db"))
-    )
-    agent.processor.tracker_store = agent.tracker_store  # type: ignore[union-attr]
+    use_store(agent, SQLiteTrackerStore(agent.domain, db=str(tmp_path / "recent.db")))
     recent = await replies(agent, "recent")
 
     assert recent == whole
