@@ -20,6 +20,7 @@ kept in `answerability.nearest_topics`.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -42,10 +43,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from spine_assistant.components.base import ProjectComponent
+from spine_assistant.components.preamble_augmenter import is_preamble_copy
 from spine_assistant.components.question_kinds import QuestionReader
 from spine_assistant.components.questions import asking_sentences
 from spine_assistant.knowledge import load_knowledge, load_lexicon
-from spine_assistant.knowledge.paths import PROJECT_ROOT
+from spine_assistant.knowledge.paths import KNOWLEDGE_DIR, PROJECT_ROOT
 from spine_assistant.knowledge.topics import FAQ_INTENT_PREFIX
 
 OUT_OF_SCOPE = "out_of_scope"
@@ -149,13 +151,25 @@ class AnswerabilityCheck(ProjectComponent):
         for word in self._known:
             self._known_by_length.setdefault(len(word), []).append(word)
 
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """The page, the answers and the lexicon are read from data/, not given by the
+        graph: a changed file must retrain this check, not reuse Rasa's cache."""
+        digest = hashlib.sha256()
+        for path in sorted((PROJECT_ROOT / "data" / "source").glob("*")) + sorted(
+            KNOWLEDGE_DIR.glob("*.yml")
+        ):
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
+
     def train(self, training_data: TrainingData) -> Resource:
         """What the page covers: its words, the curated answers, the lexicon, and every
         answerable training example, as words and lemmas of the project's pipeline."""
         known: set[str] = set()
         for example in training_data.intent_examples:
             doc = example.get(SPACY_DOCS[TEXT])
-            if str(example.get(INTENT, "")).startswith(FAQ_INTENT_PREFIX) and doc is not None:
+            answerable = str(example.get(INTENT, "")).startswith(FAQ_INTENT_PREFIX)
+            if answerable and doc is not None and not is_preamble_copy(example):
                 known |= _words(doc)
         knowledge = load_knowledge()
         texts = [knowledge.source_text()]

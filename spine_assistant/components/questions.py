@@ -24,8 +24,27 @@ def is_question(sentence: Any) -> bool:
     return (last.text == "?" and not glued) or first in QUESTION_OPENERS
 
 
+# "Just asking which scan is best." / "Pt asking re: prevention." / "I'd like to know …"
+INDIRECT_ASKING = frozenset(
+    "asking ask wondering wonder curious query querying enquiring inquiring".split()
+)
+WANTING_TO_KNOW = frozenset("want wants wanted like need needs".split())
+
+
+def asks_indirectly(sentence: Any) -> bool:
+    """Asks without a question's form: an asking word, or wanting to know."""
+    words = [token.lower_ for token in sentence]
+    wants_to_know = any(
+        words[i] in WANTING_TO_KNOW and words[i + 1 : i + 3] == ["to", "know"]
+        for i in range(len(words) - 2)
+    )
+    return wants_to_know or any(word in INDIRECT_ASKING for word in words)
+
+
 def asking_sentences(doc: Any) -> list[Any]:
     """The sentences that ask, or every sentence when none does (or there is one)."""
     sentences = list(doc.sents)
-    asking = [sentence for sentence in sentences if is_question(sentence)]
+    asking = [s for s in sentences if is_question(s)] or [
+        s for s in sentences if asks_indirectly(s)
+    ]
     return asking if asking and len(sentences) > 1 else sentences

@@ -23,6 +23,7 @@ from evaluation.question_sets import (
 )
 from evaluation.scoring import Rate, SetScores
 from evaluation.targets import BLIND_TARGETS, Target
+from spine_assistant.components.preamble_augmenter import load_preambles
 from spine_assistant.knowledge import Knowledge
 
 pytestmark = pytest.mark.safety
@@ -31,6 +32,11 @@ pytestmark = pytest.mark.safety
 @pytest.fixture(scope="module")
 def blind() -> tuple[LabelledMessage, ...]:
     return blind_test_set()
+
+
+def trained_texts() -> list[str]:
+    """The training examples and the preambles that training puts before some of them."""
+    return [text for text, _ in training_examples()] + load_preambles()
 
 
 def test_blind_set_has_the_kinds_of_message_the_issue_asks_for(
@@ -71,7 +77,7 @@ def test_every_topic_is_asked_about_in_the_blind_set(
 
 
 def test_no_blind_message_is_in_the_training_data(blind: tuple[LabelledMessage, ...]) -> None:
-    leaks = find_leaks([m.text for m in blind], [text for text, _ in training_examples()])
+    leaks = find_leaks([m.text for m in blind], trained_texts())
     assert not leaks, "training lines copying blind messages:\n" + "\n".join(
         f"  {leak.similarity:.2f} {leak.other}" for leak in leaks
     )
@@ -85,7 +91,7 @@ def test_no_blind_message_is_in_the_validation_set(blind: tuple[LabelledMessage,
 
 
 def test_validation_messages_are_not_trained_on() -> None:
-    leaks = find_leaks([m.text for m in validation_set()], [t for t, _ in training_examples()])
+    leaks = find_leaks([m.text for m in validation_set()], trained_texts())
     assert not leaks, "\n".join(f"  {leak.protected} ≈ {leak.other}" for leak in leaks)
 
 
