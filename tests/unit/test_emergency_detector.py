@@ -37,6 +37,8 @@ DESCRIBED_EMERGENCIES = [
     "I think I'm going paralysed",
     "his legs have just stopped working",
     "my legs won't hold me up",
+    "the last two days my legs have started to go",
+    "his legs are failing, what is a CT scan for?",
     # retention is bladder dysfunction too
     "she hasn't passed urine all day",
     "I can't empty my bladder",
