@@ -93,10 +93,17 @@ class SentenceEmbeddingFeaturizer(ProjectComponent, DenseFeaturizer):
         if not with_text:
             return messages
         texts = [self._texts(message) for message in with_text]
-        vectors = self._encoder.encode([whole for whole, _ in texts])
+        wanted = [whole for whole, _ in texts]
         if self._config["question_focus"]:
-            focus = self._encoder.encode([asking for _, asking in texts])
-            vectors = np.hstack([vectors, focus])
+            wanted += [asking for _, asking in texts]
+        # Most messages are one sentence (both texts the same) and the training data
+        # repeats questions, so each distinct text is encoded once.
+        distinct = list(dict.fromkeys(wanted))
+        row = {text: i for i, text in enumerate(distinct)}
+        encoded = self._encoder.encode(distinct)
+        vectors = encoded[[row[text] for text, _ in texts]]
+        if self._config["question_focus"]:
+            vectors = np.hstack([vectors, encoded[[row[text] for _, text in texts]]])
         vectors *= float(self._config["scale"])
         for message, vector in zip(with_text, vectors, strict=True):
             message.add_features(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -77,6 +79,24 @@ def test_featurizer_adds_one_sentence_vector_per_message(encoder: SentenceEncode
     assert sequence is None
     assert sentence is not None and sentence.features.shape == (1, 384)
     assert messages[1].features == []
+
+
+def test_question_focus_adds_the_asking_sentences_vector(
+    encoder: SentenceEncoder, nlp: Any
+) -> None:
+    """Each distinct text is encoded once; every message still gets its own two vectors."""
+    config = {**SentenceEmbeddingFeaturizer.get_default_config(), "question_focus": True}
+    featurizer = SentenceEmbeddingFeaturizer(config)
+    texts = ["my dad is well. what is a biopsy?", "what is a biopsy?", "what is a biopsy?"]
+    messages = [Message(data={TEXT: text}) for text in texts]
+    for message in messages:
+        message.set(SPACY_DOCS[TEXT], nlp(message.get(TEXT)))
+    featurizer.process(messages)
+    vectors = [m.get_dense_features(TEXT)[1].features[0] for m in messages]
+    whole, asking = encoder.encode(["my dad is well. what is a biopsy?", "what is a biopsy?"])
+    np.testing.assert_allclose(vectors[0], np.hstack([whole, asking]), atol=1e-5)
+    for vector in vectors[1:]:
+        np.testing.assert_allclose(vector, np.hstack([asking, asking]), atol=1e-5)
 
 
 @pytest.mark.parametrize("digest", ["", "abc", "g" * 64])
