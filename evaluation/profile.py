@@ -25,7 +25,7 @@ from spine_assistant.serving.isolated import RunningAssistant, running_assistant
 REPORT = PROJECT_ROOT / "reports" / "profile.md"
 PY_SPY = Path(sys.executable).parent / "py-spy"
 SAMPLES_PER_SECOND = 250
-NLU_STAGE = "NLU pipeline (spaCy, featurizers, DIET)"
+NLU_STAGE = "NLU pipeline (spaCy, featurizers, sentence encoder, classifier)"
 POLICY_STAGE = "dialogue policy (RulePolicy)"
 # A sample belongs to the first stage with one of its functions on the stack.
 STAGES: list[tuple[str, tuple[str, ...]]] = [

@@ -195,7 +195,8 @@ runs them, SQLite tracker store.
 
 {goals_table(rounds)}
 
-The cost of a turn late in a long conversation: [conversation_length.md](conversation_length.md).
+Where the project's time per turn goes: [profile.md](profile.md) (`make profile`). The cost of a
+turn late in a long conversation: [conversation_length.md](conversation_length.md).
 """
 
 
