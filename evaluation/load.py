@@ -145,6 +145,10 @@ class Scenario:
             return self.latencies[0] if self.latencies else float("nan")
         return statistics.quantiles(self.latencies, n=100)[q - 1] * 1000
 
+    @property
+    def slowest_ms(self) -> float:
+        return max(self.latencies, default=float("nan")) * 1000
+
 
 async def run(url: str, users: int, chats: int) -> Scenario:
     """USERS visitors, each holding CHATS benchmark conversations with fresh senders."""
