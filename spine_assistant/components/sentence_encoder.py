@@ -46,11 +46,17 @@ def read_safetensors(path: Path) -> Weights:
     from safetensors.numpy import load_file
 
     weights = {name: array.astype(np.float32) for name, array in load_file(str(path)).items()}
-    for name in [
-        name for name in weights if name.endswith("dense.weight") or "attention.self" in name
-    ]:
-        if name.endswith(".weight"):
-            weights[f"{name}_t"] = np.ascontiguousarray(weights[name].T)
+    for name in [name for name in weights if name.endswith("dense.weight")]:
+        weights[f"{name}_t"] = np.ascontiguousarray(weights[name].T)
+    # query, key and value side by side: one matrix product per layer instead of three
+    for prefix in {name.rsplit(".", 4)[0] for name in weights if "attention.self" in name}:
+        parts = [f"{prefix}.attention.self.{part}" for part in ("query", "key", "value")]
+        weights[f"{prefix}.attention.self.qkv.weight_t"] = np.ascontiguousarray(
+            np.concatenate([weights[f"{part}.weight"] for part in parts]).T
+        )
+        weights[f"{prefix}.attention.self.qkv.bias"] = np.concatenate(
+            [weights[f"{part}.bias"] for part in parts]
+        )
     return weights
 
 
@@ -91,6 +97,9 @@ class SentenceEncoder:
         tokenizer.no_padding()
         return cls(read_safetensors(weights_file), tokenizer)
 
+    def __post_init__(self) -> None:
+        self.layers = 1 + max(int(name.split(".")[2]) for name in self.weights if ".layer." in name)
+
     def _w(self, name: str) -> Array:
         return self.weights[name]
 
@@ -108,9 +117,9 @@ class SentenceEncoder:
         def split(t: Array) -> Array:
             return t.reshape(batch, length, self.heads, size).transpose(0, 2, 1, 3)
 
-        query = split(self._dense(x, f"{p}.attention.self.query"))
-        key = split(self._dense(x, f"{p}.attention.self.key"))
-        value = split(self._dense(x, f"{p}.attention.self.value"))
+        query, key, value = (
+            split(part) for part in np.split(self._dense(x, f"{p}.attention.self.qkv"), 3, axis=-1)
+        )
         scores = query @ key.transpose(0, 1, 3, 2) / np.sqrt(size)
         scores = scores + (1.0 - mask[:, None, None, :]) * -1e9
         scores = np.exp(scores - scores.max(-1, keepdims=True))
@@ -138,8 +147,7 @@ class SentenceEncoder:
         x = _layer_norm(
             x, self._w("embeddings.LayerNorm.weight"), self._w("embeddings.LayerNorm.bias")
         )
-        layers = 1 + max(int(name.split(".")[2]) for name in self.weights if ".layer." in name)
-        for index in range(layers):
+        for index in range(self.layers):
             x = self._layer(x, mask, index)
         pooled = (x * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
