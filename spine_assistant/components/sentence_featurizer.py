@@ -16,6 +16,9 @@ spread to the spine?"); a message of one sentence gets the same vector twice.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +31,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from spine_assistant.components import sentence_encoder
 from spine_assistant.components.base import ProjectComponent
 from spine_assistant.components.questions import asking_sentences
 from spine_assistant.components.sentence_encoder import (
@@ -36,6 +40,7 @@ from spine_assistant.components.sentence_encoder import (
     SentenceEncoder,
     load_encoder,
 )
+from spine_assistant.components.vector_cache import VectorCache
 from spine_assistant.knowledge.paths import PROJECT_ROOT
 
 
@@ -53,6 +58,8 @@ class SentenceEmbeddingFeaturizer(ProjectComponent, DenseFeaturizer):
             # but ignores them. Scaling lets them weigh as much (chosen on validation).
             "scale": 1.0,
             "question_focus": False,
+            # training keeps the vectors here (vector_cache.py); "" encodes every time
+            "cache_dir": "build/sentence-cache",
         }
 
     @classmethod
@@ -75,6 +82,11 @@ class SentenceEmbeddingFeaturizer(ProjectComponent, DenseFeaturizer):
         # Loaded (and its sha256 checked) when the model is built or loaded, so a
         # missing or altered weight file stops training or start-up, not a chat turn.
         self._encoder: SentenceEncoder = load_encoder(model_dir, self._config["weights_sha256"])
+        # the cached vectors are those of these weights and this forward pass
+        code = Path(sentence_encoder.__file__).read_bytes()
+        self._encoder_digest = hashlib.sha256(
+            self._config["weights_sha256"].encode() + code
+        ).hexdigest()
 
     @staticmethod
     def _texts(message: Message) -> tuple[str, str]:
@@ -89,6 +101,19 @@ class SentenceEmbeddingFeaturizer(ProjectComponent, DenseFeaturizer):
         return normalised(list(doc.sents)), normalised(asking_sentences(doc))
 
     def process(self, messages: list[Message]) -> list[Message]:
+        return self._featurize(messages, self._encoder.encode)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        encode = self._encoder.encode
+        if self._config["cache_dir"]:
+            cache = VectorCache(PROJECT_ROOT / self._config["cache_dir"], self._encoder_digest)
+            encode = partial(cache.encode, encode=self._encoder.encode)
+        self._featurize(training_data.training_examples, encode)
+        return training_data
+
+    def _featurize(
+        self, messages: list[Message], encode: Callable[[list[str]], Any]
+    ) -> list[Message]:
         with_text = [message for message in messages if message.get(TEXT)]
         if not with_text:
             return messages
@@ -100,7 +125,7 @@ class SentenceEmbeddingFeaturizer(ProjectComponent, DenseFeaturizer):
         # repeats questions, so each distinct text is encoded once.
         distinct = list(dict.fromkeys(wanted))
         row = {text: i for i, text in enumerate(distinct)}
-        encoded = self._encoder.encode(distinct)
+        encoded = encode(distinct)
         vectors = encoded[[row[text] for text, _ in texts]]
         if self._config["question_focus"]:
             vectors = np.hstack([vectors, encoded[[row[text] for _, text in texts]]])
@@ -115,7 +140,3 @@ class SentenceEmbeddingFeaturizer(ProjectComponent, DenseFeaturizer):
                 )
             )
         return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
-        return training_data

@@ -11,6 +11,7 @@ import pytest
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from spine_assistant.components.sentence_encoder import (
     DEFAULT_MODEL_DIR,
@@ -103,3 +104,33 @@ def test_question_focus_adds_the_asking_sentences_vector(
 def test_featurizer_config_needs_a_real_digest(digest: str) -> None:
     with pytest.raises(ValueError, match="sha256"):
         SentenceEmbeddingFeaturizer.validate_config({"weights_sha256": digest})
+
+
+def test_training_reuses_kept_vectors_and_gives_the_chat_time_features(
+    encoder: SentenceEncoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = {**SentenceEmbeddingFeaturizer.get_default_config(), "cache_dir": str(tmp_path)}
+    featurizer = SentenceEmbeddingFeaturizer(config)
+    texts = ["what are the symptoms", "which scan finds it"]
+
+    def trained() -> list[np.ndarray]:
+        data = TrainingData([Message(data={TEXT: text}) for text in texts])
+        featurizer.process_training_data(data)
+        return [m.get_dense_features(TEXT)[1].features[0] for m in data.training_examples]
+
+    first = trained()
+    encoded: list[str] = []
+    real_encode = featurizer._encoder.encode
+
+    def counting_encode(batch: list[str]) -> np.ndarray:
+        encoded.extend(batch)
+        return real_encode(batch)
+
+    monkeypatch.setattr(featurizer._encoder, "encode", counting_encode)
+    second = trained()
+    chat = [Message(data={TEXT: text}) for text in texts]
+    featurizer.process(chat)
+    assert encoded == texts  # only at chat time: training read them from the cache
+    for kept, fresh, live in zip(first, second, chat, strict=True):
+        np.testing.assert_array_equal(kept, fresh)
+        np.testing.assert_allclose(live.get_dense_features(TEXT)[1].features[0], kept, atol=1e-5)
