@@ -82,11 +82,6 @@ class SentenceEmbeddingFeaturizer(ProjectComponent, DenseFeaturizer):
         # Loaded (and its sha256 checked) when the model is built or loaded, so a
         # missing or altered weight file stops training or start-up, not a chat turn.
         self._encoder: SentenceEncoder = load_encoder(model_dir, self._config["weights_sha256"])
-        # the cached vectors are those of these weights and this forward pass
-        code = Path(sentence_encoder.__file__).read_bytes()
-        self._encoder_digest = hashlib.sha256(
-            self._config["weights_sha256"].encode() + code
-        ).hexdigest()
 
     @staticmethod
     def _texts(message: Message) -> tuple[str, str]:
@@ -106,7 +101,10 @@ class SentenceEmbeddingFeaturizer(ProjectComponent, DenseFeaturizer):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         encode = self._encoder.encode
         if self._config["cache_dir"]:
-            cache = VectorCache(PROJECT_ROOT / self._config["cache_dir"], self._encoder_digest)
+            # the cached vectors are those of these weights and this forward pass
+            code = Path(sentence_encoder.__file__).read_bytes()
+            digest = hashlib.sha256(self._config["weights_sha256"].encode() + code).hexdigest()
+            cache = VectorCache(PROJECT_ROOT / self._config["cache_dir"], digest)
             encode = partial(cache.encode, encode=self._encoder.encode)
         self._featurize(training_data.training_examples, encode)
         return training_data
