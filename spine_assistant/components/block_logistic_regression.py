@@ -1,0 +1,103 @@
+"""Rasa's logistic regression, trained on its sparse and dense features as two blocks.
+
+Rasa's LogisticRegressionClassifier stacks the word and character counts and the
+sentence vectors into one sparse matrix. The 768 sentence-vector columns are full, so
+they hold most of its non-zero entries, and every training iteration multiplies them
+as sparse data. Here the same scikit-learn solver (`_logistic_regression_path`, the
+function `LogisticRegression.fit` calls: same loss, class weights, L-BFGS settings and
+iteration limit) is given a matrix that keeps the counts sparse and the vectors dense,
+so each iteration is a sparse product plus a BLAS one. The fitted coefficients are
+those of `LogisticRegression.fit` up to rounding; saving, loading and prediction are
+Rasa's own. Measured in docs/decisions.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import csr_matrix, vstack
+from sklearn.linear_model._logistic import _logistic_regression_path
+
+Array = npt.NDArray[np.float64]
+
+
+class BlockMatrix:
+    """[sparse | dense] side by side, with only the products the solver takes
+    (`X @ W` and `G @ X`)."""
+
+    __array_ufunc__ = None  # so `G @ X` with a NumPy array G comes to __rmatmul__
+
+    def __init__(self, sparse: csr_matrix, dense: Array) -> None:
+        self.sparse = sparse.astype(np.float64).tocsr()
+        self.sparse_transposed = self.sparse.T.tocsr()
+        self.dense = np.ascontiguousarray(dense, dtype=np.float64)
+        self.shape = (self.sparse.shape[0], self.sparse.shape[1] + self.dense.shape[1])
+        self.dtype = np.dtype(np.float64)
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __matmul__(self, other: Array) -> Array:
+        split = self.sparse.shape[1]
+        return self.sparse @ other[:split] + self.dense @ other[split:]
+
+    def __rmatmul__(self, other: Array) -> Array:
+        return np.hstack([(self.sparse_transposed @ other.T).T, other @ self.dense])
+
+
+def features(messages: list[Message]) -> BlockMatrix:
+    """The rows Rasa's classifier would stack, kept as two blocks."""
+    sparse_rows, dense_rows = [], []
+    for message in messages:
+        sparse = message.get_sparse_features(attribute=TEXT)[1]
+        dense = message.get_dense_features(attribute=TEXT)[1]
+        sparse_rows.append(csr_matrix(sparse.features if sparse else np.zeros((1, 0))))
+        dense_rows.append(np.asarray(dense.features if dense else np.zeros((1, 0))).reshape(1, -1))
+    return BlockMatrix(vstack(sparse_rows).tocsr(), np.vstack(dense_rows))
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class BlockLogisticRegressionClassifier(LogisticRegressionClassifier):
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        labels = np.array([e.get(INTENT) for e in examples])
+        if len(examples) == 0 or len(set(labels)) < 3:
+            # binary problems take another path in scikit-learn: leave them to Rasa's
+            return super().train(training_data)
+        fit_on_blocks(self.clf, features(examples), labels)
+        self.persist()
+        return self._resource
+
+
+def fit_on_blocks(classifier: Any, matrix: BlockMatrix, labels: npt.NDArray[np.str_]) -> None:
+    """What `LogisticRegression.fit` does for a multinomial L-BFGS fit, on `matrix`."""
+    settings = classifier.get_params()
+    coefficients, _, iterations = _logistic_regression_path(
+        matrix,
+        labels,
+        Cs=[settings["C"]],
+        fit_intercept=settings["fit_intercept"],
+        tol=settings["tol"],
+        solver="lbfgs",
+        multi_class="multinomial",
+        max_iter=settings["max_iter"],
+        class_weight=settings["class_weight"],
+        check_input=False,
+        random_state=settings["random_state"],
+    )
+    weights = coefficients[0]
+    classifier.classes_ = np.unique(labels)
+    classifier.coef_ = weights[:, : matrix.shape[1]]
+    classifier.intercept_ = (
+        weights[:, matrix.shape[1]] if settings["fit_intercept"] else np.zeros(len(weights))
+    )
+    classifier.n_iter_ = np.asarray(iterations, dtype=np.int32)
+    classifier.n_features_in_ = matrix.shape[1]

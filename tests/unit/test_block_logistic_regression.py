@@ -1,0 +1,112 @@
+"""The block-matrix training fits what Rasa's logistic regression fits, only faster."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
+from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import csr_matrix, hstack
+from scipy.sparse import random as sparse_random
+from sklearn.linear_model import LogisticRegression
+
+from spine_assistant.components.block_logistic_regression import (
+    BlockLogisticRegressionClassifier,
+    BlockMatrix,
+    fit_on_blocks,
+)
+
+
+def problem(rows: int = 240, classes: int = 5) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
+    """Counts and vectors that carry the class, as the project's features do."""
+    rng = np.random.default_rng(7)
+    labels = np.array([f"intent_{i % classes}" for i in range(rows)])
+    counts = sparse_random(rows, 60, density=0.08, random_state=7, format="csr")
+    vectors = rng.normal(size=(rows, 12))
+    vectors[:, :classes] += np.eye(classes)[[int(label[-1]) for label in labels]] * 2
+    return counts, vectors, labels
+
+
+def test_products_equal_those_of_the_stacked_matrix() -> None:
+    counts, vectors, _ = problem()
+    blocks, stacked = BlockMatrix(counts, vectors), hstack([counts, csr_matrix(vectors)]).tocsr()
+    weights = np.random.default_rng(1).normal(size=(stacked.shape[1], 4))
+    gradient = np.random.default_rng(2).normal(size=(4, stacked.shape[0]))
+    assert blocks.shape == stacked.shape
+    np.testing.assert_allclose(blocks @ weights, stacked @ weights, atol=1e-12)
+    np.testing.assert_allclose(gradient @ blocks, gradient @ stacked, atol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("max_iter", [15, 300])
+def test_the_fit_equals_logistic_regression_on_the_stacked_matrix(max_iter: int) -> None:
+    counts, vectors, labels = problem()
+    settings = {"solver": "lbfgs", "class_weight": "balanced", "random_state": 42, "tol": 1e-4}
+    expected = LogisticRegression(max_iter=max_iter, **settings).fit(
+        hstack([counts, csr_matrix(vectors)]).tocsr(), labels
+    )
+    fitted = LogisticRegression(max_iter=max_iter, **settings)
+    fit_on_blocks(fitted, BlockMatrix(counts, vectors), labels)
+
+    assert list(fitted.classes_) == list(expected.classes_)
+    np.testing.assert_allclose(fitted.coef_, expected.coef_, atol=1e-6)
+    np.testing.assert_allclose(fitted.intercept_, expected.intercept_, atol=1e-6)
+    assert fitted.n_iter_.tolist() == expected.n_iter_.tolist()
+    stacked = hstack([counts, csr_matrix(vectors)]).tocsr()
+    np.testing.assert_allclose(
+        fitted.predict_proba(stacked), expected.predict_proba(stacked), atol=1e-6
+    )
+
+
+def featurised(text: str, counts: csr_matrix, vector: np.ndarray, intent: str) -> Message:
+    message = Message(data={TEXT: text, INTENT: intent})
+    message.add_features(Features(counts, FEATURE_TYPE_SENTENCE, TEXT, "counts"))
+    message.add_features(Features(vector.reshape(1, -1), FEATURE_TYPE_SENTENCE, TEXT, "vectors"))
+    return message
+
+
+def test_the_component_trains_saves_and_predicts_as_rasas(tmp_path: Path) -> None:
+    counts, vectors, labels = problem(rows=120, classes=3)
+    messages = [
+        featurised(f"message {i}", counts[i], vectors[i], labels[i]) for i in range(len(labels))
+    ]
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(GraphSchema({}), "test")
+    trained = {}
+    for component_class in (LogisticRegressionClassifier, BlockLogisticRegressionClassifier):
+        config = {**component_class.get_default_config(), "max_iter": 300}
+        resource = Resource(component_class.__name__)
+        component = component_class.create(config, storage, resource, context)
+        component.train(TrainingData(messages))
+        loaded = component_class.load(config, storage, resource, context)
+        fresh = [featurised("again", counts[i], vectors[i], labels[i]) for i in range(10)]
+        trained[component_class.__name__] = loaded.process(fresh)
+
+    for rasas, ours in zip(*trained.values(), strict=False):
+        assert ours.get(INTENT)["name"] == rasas.get(INTENT)["name"]
+        assert ours.get(INTENT)["confidence"] == pytest.approx(
+            rasas.get(INTENT)["confidence"], abs=1e-6
+        )
+
+
+def test_fewer_than_three_intents_are_left_to_rasas_training(tmp_path: Path) -> None:
+    counts, vectors, labels = problem(rows=40, classes=2)
+    messages = [featurised("m", counts[i], vectors[i], labels[i]) for i in range(len(labels))]
+    context = ExecutionContext(GraphSchema({}), "test")
+    component = BlockLogisticRegressionClassifier.create(
+        BlockLogisticRegressionClassifier.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("binary"),
+        context,
+    )
+    component.train(TrainingData(messages))
+    assert list(component.clf.classes_) == ["intent_0", "intent_1"]
+    assert component.clf.coef_.shape == (1, 72)
