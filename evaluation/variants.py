@@ -29,6 +29,7 @@ BEFORE_COMMIT = "f074738"
 COMPONENTS = "spine_assistant.components"
 SENTENCE_FEATURIZER = f"{COMPONENTS}.sentence_featurizer.SentenceEmbeddingFeaturizer"
 ANSWERABILITY = f"{COMPONENTS}.answerability.AnswerabilityCheck"
+CLASSIFIER = f"{COMPONENTS}.block_logistic_regression.BlockLogisticRegressionClassifier"
 PARSE_SCRIPT = """
 import asyncio, json, logging, sys
 from rasa.core.agent import Agent
@@ -96,7 +97,7 @@ def alternatives(config: dict[str, Any]) -> list[Variant]:
             "seed 42: the classifier before issue 11)",
             _replace(
                 config,
-                "LogisticRegressionClassifier",
+                CLASSIFIER,
                 {
                     "name": "DIETClassifier",
                     "epochs": 120,
@@ -122,7 +123,7 @@ def is_current(path: Path, including_config: bool = True) -> bool:
     inputs = [PROJECT_ROOT / "domain.yml"]
     if including_config:
         inputs.append(PROJECT_ROOT / "config.yml")
-    for folder in ("data", "knowledge", "extensions"):
+    for folder in ("data", "spine_assistant/components", "spine_assistant/knowledge"):
         inputs += [p for p in (PROJECT_ROOT / folder).rglob("*") if p.is_file()]
     return path.exists() and path.stat().st_mtime > max(p.stat().st_mtime for p in inputs)
 
