@@ -149,6 +149,9 @@ def train_variant(variant: Variant) -> tuple[Path, float]:
         output=str(folder),
         fixed_model_name=slug,
         domain=str(PROJECT_ROOT / "domain.yml"),
+        # a full training: Rasa's training cache would otherwise reuse the nodes an
+        # earlier variant shares with this one, and the time would not be this variant's
+        additional_arguments={"force_full_training": True},
     )
     if trained is None:
         raise RuntimeError(f"training {variant.name} failed")
