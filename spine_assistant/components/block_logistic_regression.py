@@ -66,6 +66,8 @@ def features(messages: list[Message]) -> BlockMatrix:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class BlockLogisticRegressionClassifier(LogisticRegressionClassifier):
+    """Rasa's classifier in everything but how its training matrix is held."""
+
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
         labels = np.array([e.get(INTENT) for e in examples])
