@@ -35,7 +35,7 @@ from evaluation.compare import machine
 from evaluation.load import Scenario, drive
 from evaluation.profile import Profile, sample_turns
 from evaluation.scaling_benchmark import measure_scaling, render_scaling_section
-from evaluation.variants import SENTENCE_FEATURIZER, is_current
+from evaluation.variants import SENTENCE_FEATURIZER, is_current, with_settings
 from spine_assistant.knowledge.paths import PROJECT_ROOT
 from spine_assistant.serving.isolated import running_assistant
 from spine_assistant.serving.processes import RASA
@@ -84,10 +84,7 @@ def shipped_config() -> dict[str, Any]:
     """config.yml, trained as from a clean clone: the sentence featurizer does not reuse
     the vectors an earlier training kept in build/sentence-cache/."""
     config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))
-    for component in config["pipeline"]:
-        if component["name"] == SENTENCE_FEATURIZER:
-            component["cache_dir"] = ""
-    return config
+    return with_settings(config, SENTENCE_FEATURIZER, cache_dir="")
 
 
 def reusable_model(name: str) -> tuple[Path, float, str] | None:

@@ -66,7 +66,7 @@ def _replace(config: dict[str, Any], component: str, new: dict[str, Any]) -> dic
     return variant
 
 
-def _with(config: dict[str, Any], component: str, **settings: Any) -> dict[str, Any]:
+def with_settings(config: dict[str, Any], component: str, **settings: Any) -> dict[str, Any]:
     variant = copy.deepcopy(config)
     for entry in variant["pipeline"]:
         if entry["name"] == component:
@@ -112,7 +112,7 @@ def alternatives(config: dict[str, Any]) -> list[Variant]:
         Variant(
             "without question focus",
             "sentence features of the whole message only, not also of the sentences that ask",
-            _with(config, SENTENCE_FEATURIZER, question_focus=False),
+            with_settings(config, SENTENCE_FEATURIZER, question_focus=False),
         ),
     ]
 
