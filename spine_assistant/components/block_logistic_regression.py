@@ -71,7 +71,7 @@ class BlockLogisticRegressionClassifier(LogisticRegressionClassifier):
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
         labels = np.array([e.get(INTENT) for e in examples])
-        if len(examples) == 0 or len(set(labels)) < 3:
+        if len(set(labels)) < 3:
             # binary problems take another path in scikit-learn: leave them to Rasa's
             return super().train(training_data)
         fit_on_blocks(self.clf, features(examples), labels)

@@ -90,7 +90,7 @@ def test_the_component_trains_saves_and_predicts_as_rasas(tmp_path: Path) -> Non
         fresh = [featurised("again", counts[i], vectors[i], labels[i]) for i in range(10)]
         trained[component_class.__name__] = loaded.process(fresh)
 
-    for rasas, ours in zip(*trained.values(), strict=False):
+    for rasas, ours in zip(*trained.values(), strict=True):
         assert ours.get(INTENT)["name"] == rasas.get(INTENT)["name"]
         assert ours.get(INTENT)["confidence"] == pytest.approx(
             rasas.get(INTENT)["confidence"], abs=1e-6
