@@ -3,8 +3,9 @@ against the assistant every Rasa user starts from, in one run.
 
 The stock assistant is `rasa init`'s mood bot, created and trained by
 `rasa init --no-prompt` and served with `rasa run` as it ships (REST channel, in-memory
-tracker store, no action server). The project is served as `make serve` serves it (both
-servers, SQLite tracker store). Both are driven by the same load process
+tracker store, no action server). The project is served as `make serve` serves it (the
+action server, one Rasa process per core behind the front, SQLite tracker and lock
+stores). Both are driven by the same load process
 (evaluation/load.py) in A-B-A order, stock, project, stock, so a drift of the machine
 during the run shows as a difference between the two stock rounds. Issue 15's targets
 are ratios against the mean of the two stock rounds, except the project's single-visitor
@@ -13,6 +14,7 @@ p50 and p95, stated with this machine's figures. Writes reports/stock_baseline.m
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -29,7 +31,7 @@ from evaluation.compare import machine
 from evaluation.load import CONVERSATION, Scenario, drive
 from spine_assistant.knowledge.paths import MODEL, PROJECT_ROOT
 from spine_assistant.serving.isolated import running_assistant
-from spine_assistant.serving.processes import RASA, ProcessGroup, free_port
+from spine_assistant.serving.processes import RASA, ProcessGroup, free_port, rasa_processes
 
 STOCK_DIR = PROJECT_ROOT / "build" / "bench" / "rasa-init"
 VERSION_FILE = STOCK_DIR / ".rasa-version"
@@ -118,7 +120,8 @@ def measure(project_model: Path = MODEL) -> tuple[list[Round], str]:
                 return measure_round(name, webhook)
 
         first = stock_round("stock")
-        with running_assistant(project_model, workdir) as assistant:
+        processes = rasa_processes(os.environ)
+        with running_assistant(project_model, workdir, rasa_processes=processes) as assistant:
             project = measure_round(PROJECT, assistant.webhook)
         return [first, project, stock_round("stock again")], obtained
 
@@ -184,6 +187,7 @@ def goals_table(rounds: list[Round]) -> str:
 
 def render(rounds: list[Round], obtained: str, machine_line: str) -> str:
     one, many = ONE_VISITOR, MANY_VISITORS
+    processes = rasa_processes(os.environ)
     turns = len(CONVERSATION)
     return f"""# This project against stock Rasa (`rasa init`), in one run
 
@@ -191,8 +195,9 @@ Machine: {machine_line}. Order: {", ".join(r.name for r in rounds)} (A-B-A). Eac
 visitor holds chats of {turns} turns (evaluation/load.py); scenarios: {one[0]} visitor
 × {one[1]} chats, then {many[0]} visitors × {many[1]} chats at once, after one warm-up
 chat. The stock model was {obtained}. Stock: `rasa run` on `rasa init`'s mood bot (REST,
-in-memory tracker store, no action server). Project: both servers as `make serve`
-runs them, SQLite tracker store.
+in-memory tracker store, no action server). Project: as `make serve` runs it: the action
+server and {processes} Rasa process(es) (one per core) behind the front, SQLite tracker and
+lock stores.
 
 {comparison_table(rounds)}
 

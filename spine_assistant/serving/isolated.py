@@ -18,14 +18,16 @@ from spine_assistant.serving.processes import (
     ProcessGroup,
     action_server_command,
     free_port,
+    front_command,
+    one_blas_thread,
     rasa_server_command,
 )
 
 # Settings of the `serving` launchers, never inherited from the caller's shell.
 SECURITY_VARIABLES = ("RASA_API_TOKEN", "CORS_ORIGINS", "ACTION_SERVER_HOST")
-TRACKER_STORE = (
-    "spine_assistant.storage.sqlite_tracker_store.SQLiteTrackerStore"  # as in endpoints.yml
-)
+# as in endpoints.yml
+TRACKER_STORE = "spine_assistant.storage.sqlite_tracker_store.SQLiteTrackerStore"
+LOCK_STORE = "spine_assistant.storage.sqlite_lock_store.SQLiteLockStore"
 
 
 @dataclass
@@ -36,6 +38,8 @@ class RunningAssistant:
     ready_seconds: float
     workdir: Path | None = None
     actions_port: int = 0
+    # each Rasa server's own address (one, or several behind the front at `url`)
+    rasa_urls: list[str] = field(default_factory=list)
     _group: ProcessGroup = field(default_factory=ProcessGroup, repr=False)
     _commands: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
@@ -52,13 +56,13 @@ class RunningAssistant:
         }
 
     def kill_and_restart_rasa(self) -> None:
-        """SIGKILL the Rasa server (no clean shutdown) and start it again on the same
-        port and tracker store; returns when it answers."""
+        """SIGKILL the (first) Rasa server (no clean shutdown) and start it again on the
+        same port and tracker store; returns when it answers."""
         killed = self._group.processes["rasa"]
         killed.send_signal(signal.SIGKILL)
         killed.wait(timeout=30)
         self.rasa_pid = self._group.start("rasa", self._commands["rasa"]).pid
-        self._group.wait_for_http("rasa", f"{self.url}/")
+        self._group.wait_for_http("rasa", f"{self.rasa_urls[0]}/")
 
     def stop_action_server(self) -> None:
         """As if the action server crashed: the Rasa server keeps running alone."""
@@ -83,17 +87,21 @@ def running_assistant(
     cors_origins: list[str] | None = None,
     api_token: str | None = None,
     extra_env: dict[str, str] | None = None,
+    rasa_processes: int = 1,
 ) -> Iterator[RunningAssistant]:
     """`cors_origins`: web pages allowed to call the REST webhook and open the socket.io
     channel (CORS_ORIGINS, as `make run` sets it); `api_token` enables Rasa's HTTP API
     behind that token (RASA_API_TOKEN); `extra_env` adds environment variables for both
-    servers."""
-    actions_port, rasa_port = free_port(), free_port()
+    servers; `rasa_processes` > 1 runs that many Rasa servers behind the front (front.py),
+    sharing the SQLite tracker and lock stores, as `make serve` does on a multi-core
+    machine."""
+    actions_port, public_port = free_port(), free_port()
     tracker_db = workdir / "tracker.db"
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
         f"action_endpoint:\n  url: http://127.0.0.1:{actions_port}/webhook\n"
-        f"tracker_store:\n  type: {TRACKER_STORE}\n  db: {tracker_db}\n",
+        f"tracker_store:\n  type: {TRACKER_STORE}\n  db: {tracker_db}\n"
+        f"lock_store:\n  type: {LOCK_STORE}\n  db: {workdir / 'locks.db'}\n",
         encoding="utf-8",
     )
     env = {key: value for key, value in os.environ.items() if key not in SECURITY_VARIABLES}
@@ -102,23 +110,31 @@ def running_assistant(
         env["CORS_ORIGINS"] = " ".join(cors_origins)
     if api_token:
         env["RASA_API_TOKEN"] = api_token
-    commands = {
-        "actions": action_server_command(actions_port),
-        "rasa": rasa_server_command(model, endpoints, rasa_port, interface="127.0.0.1"),
-    }
+    rasa_ports = [public_port]
+    if rasa_processes > 1:
+        rasa_ports = [free_port() for _ in range(rasa_processes)]
+    commands = {"actions": action_server_command(actions_port)}
+    for number, port in enumerate(rasa_ports, 1):
+        name = "rasa" if number == 1 else f"rasa-{number}"
+        commands[name] = rasa_server_command(model, endpoints, port, interface="127.0.0.1")
     with ProcessGroup(logs=workdir, env=env) as group:
         started = time.perf_counter()
         for name, command in commands.items():
-            group.start(name, command)
+            group.start(name, command, env if rasa_processes == 1 else one_blas_thread(env))
         group.wait_for_http("actions", f"http://127.0.0.1:{actions_port}/health")
-        group.wait_for_http("rasa", f"http://127.0.0.1:{rasa_port}/")
+        for name, port in zip([n for n in commands if n != "actions"], rasa_ports, strict=True):
+            group.wait_for_http(name, f"http://127.0.0.1:{port}/")
+        if rasa_processes > 1:
+            group.start("front", front_command(public_port, rasa_ports, interface="127.0.0.1"))
+            group.wait_for_http("front", f"http://127.0.0.1:{public_port}/")
         yield RunningAssistant(
-            url=f"http://127.0.0.1:{rasa_port}",
+            url=f"http://127.0.0.1:{public_port}",
             tracker_db=tracker_db,
             rasa_pid=group.processes["rasa"].pid,
             ready_seconds=time.perf_counter() - started,
             workdir=workdir,
             actions_port=actions_port,
+            rasa_urls=[f"http://127.0.0.1:{port}" for port in rasa_ports],
             _group=group,
             _commands=commands,
         )

@@ -9,7 +9,8 @@ Usage: python -m spine_assistant.serving.launch [web|serve|shell]
 Settings from the environment: RASA_PORT, WEB_PORT, CORS_ORIGINS, RASA_API_TOKEN, MODEL,
 SOURCE_PAGE_URL (where "source?" links; default the page served on WEB_PORT),
 ENDPOINTS (default endpoints.yml: the SQLite store rasa.db), RETENTION_DAYS (default 30:
-older conversations are deleted first).
+older conversations are deleted first), RASA_PROCESSES (default: one per core, at most 4;
+several share RASA_PORT through front.py and the SQLite lock store of endpoints.yml).
 Everything started here is stopped when the launcher stops (Ctrl-C, SIGTERM from a service
 manager), when one of the servers exits, or when one does not come up.
 Security settings (SECURITY.md): the action server listens on 127.0.0.1 only; the Rasa
@@ -29,7 +30,12 @@ from spine_assistant.serving.processes import (
     ProcessGroup,
     Stopped,
     action_server_command,
+    free_port,
+    front_command,
+    one_blas_thread,
+    rasa_processes,
     rasa_server_command,
+    shares_locks,
     stop_on_signals,
     wait_for_first_exit,
 )
@@ -75,22 +81,20 @@ def run(mode: str, group: ProcessGroup, env: dict[str, str]) -> int:
         group.start("rasa shell", [*shell, "--port", str(rasa_port)], env)
         return _wait_for_first_exit(group, "rasa shell")
 
-    server = rasa_server_command(model, endpoints, rasa_port)
     if mode == "serve":
         print(
             f"Serving on http://localhost:{rasa_port} (REST: /webhooks/rest/webhook, "
             "socket.io: /socket.io). Ctrl-C stops.",
             flush=True,
         )
-        group.start("Rasa server", server, env)
+        start_rasa(group, model, endpoints, rasa_port, env, log=None)
         return _wait_for_first_exit(group)
 
     print(
         f"Starting the assistant on port {rasa_port} (log: .rasa-server.log); it takes about 15 s.",
         flush=True,
     )
-    group.start("Rasa server", server, env, log=PROJECT_ROOT / ".rasa-server.log")
-    group.wait_for_http("Rasa server", f"http://localhost:{rasa_port}/")
+    start_rasa(group, model, endpoints, rasa_port, env, log=PROJECT_ROOT / ".rasa-server.log")
     page = [
         sys.executable,
         "-m",
@@ -100,6 +104,40 @@ def run(mode: str, group: ProcessGroup, env: dict[str, str]) -> int:
     ]
     group.start("web page", [*page, "--assistant-url", f"http://localhost:{rasa_port}"], env)
     return _wait_for_first_exit(group)
+
+
+def start_rasa(
+    group: ProcessGroup,
+    model: Path,
+    endpoints: Path,
+    port: int,
+    env: dict[str, str],
+    log: Path | None,
+) -> None:
+    """One Rasa server on `port`, or RASA_PROCESSES of them on loopback behind the front
+    (front.py) on `port`, when the endpoints' lock store works across processes; returns
+    once `port` answers."""
+    count = rasa_processes(env)
+    if count > 1 and not shares_locks(endpoints):
+        print(
+            f"{endpoints.name} has no lock store shared by processes "
+            "(spine_assistant.storage.sqlite_lock_store.SQLiteLockStore): one Rasa process.",
+            flush=True,
+        )
+        count = 1
+    if count == 1:
+        group.start("Rasa server", rasa_server_command(model, endpoints, port), env, log=log)
+        group.wait_for_http("Rasa server", f"http://localhost:{port}/")
+        return
+    ports = [free_port() for _ in range(count)]
+    for number, backend_port in enumerate(ports, 1):
+        command = rasa_server_command(model, endpoints, backend_port, interface="127.0.0.1")
+        group.start(f"Rasa server {number}", command, one_blas_thread(env), log=log)
+    for number, backend_port in enumerate(ports, 1):
+        group.wait_for_http(f"Rasa server {number}", f"http://127.0.0.1:{backend_port}/")
+    group.start("front", front_command(port, ports), env, log=log)
+    group.wait_for_http("front", f"http://localhost:{port}/")
+    print(f"{count} Rasa processes (RASA_PROCESSES) behind port {port}.", flush=True)
 
 
 def _wait_for_first_exit(group: ProcessGroup, ends_normally: str | None = None) -> int:
@@ -123,7 +161,7 @@ def main() -> None:
             status = run(mode, group, environment())
     except Stopped:
         status = 0
-    except RuntimeError as failed:  # a server did not come up; the group stopped the rest
+    except (RuntimeError, ValueError) as failed:  # a server did not come up, a bad setting
         print(f"error: {failed}", file=sys.stderr)
     sys.exit(status)
 

@@ -8,6 +8,7 @@ SIGINT (`stop_on_signals`)."""
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -19,6 +20,7 @@ from types import FrameType, TracebackType
 from typing import Any
 
 import requests
+import yaml
 
 from spine_assistant.knowledge.paths import PROJECT_ROOT
 
@@ -38,6 +40,48 @@ def rasa_server_command(
     if interface:
         command += ["--interface", interface]
     return [*command, "--port", str(port)]
+
+
+def front_command(
+    port: int, backend_ports: Sequence[int], interface: str | None = None
+) -> list[str]:
+    """The one public port in front of several Rasa servers (spine_assistant/serving/front.py)."""
+    command = [sys.executable, "-m", "spine_assistant.serving.front", "--port", str(port)]
+    if interface:
+        command += ["--interface", interface]
+    for backend_port in backend_ports:
+        command += ["--backend", f"http://127.0.0.1:{backend_port}"]
+    return command
+
+
+MAX_DEFAULT_RASA_PROCESSES = 4  # each one holds the model: about 0.8 GB
+SHARED_LOCK_STORES = ("spine_assistant.storage.sqlite_lock_store.SQLiteLockStore", "redis")
+
+
+def shares_locks(endpoints: Path) -> bool:
+    """Whether the endpoints' lock store works across processes (in-memory, the default,
+    does not)."""
+    settings = yaml.safe_load(endpoints.read_text(encoding="utf-8")) or {}
+    lock_store = settings.get("lock_store") or {}
+    return lock_store.get("type") in SHARED_LOCK_STORES
+
+
+def rasa_processes(environ: Mapping[str, str]) -> int:
+    """RASA_PROCESSES, else one Rasa process per core the launcher may use (at most
+    MAX_DEFAULT_RASA_PROCESSES)."""
+    value = environ.get("RASA_PROCESSES", "")
+    if value:
+        if not value.isdigit() or int(value) < 1:
+            raise ValueError(f"RASA_PROCESSES must be a whole number from 1, not {value!r}")
+        return int(value)
+    return max(1, min(len(os.sched_getaffinity(0)), MAX_DEFAULT_RASA_PROCESSES))
+
+
+def one_blas_thread(env: Mapping[str, str]) -> dict[str, str]:
+    """The environment for one of several Rasa processes: NumPy's BLAS on one thread. A
+    second BLAS thread per process would only compete with the other processes for the
+    cores (docs/decisions.md)."""
+    return {**env, "OPENBLAS_NUM_THREADS": "1"}
 
 
 def action_server_command(port: int) -> list[str]:

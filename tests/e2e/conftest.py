@@ -17,6 +17,10 @@ from spine_assistant.serving.processes import free_port
 from spine_assistant.website.static_server import WEB_DIST, serving_web
 
 CHROMIUM = "/usr/bin/chromium"
+# The page's and the hardened servers run as `make serve` runs them on a 2-core machine:
+# two Rasa processes behind the front (spine_assistant/serving/front.py), so the load,
+# security, feedback, privacy, socket.io and browser tests all go through it.
+SERVED_PROCESSES = 2
 # The browser tests' screenshots go outside git; `make screenshots` writes the ones the
 # README shows to reports/screenshots/ on purpose.
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR") or PROJECT_ROOT / "results" / "screenshots")
@@ -72,7 +76,9 @@ def website(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     origin = f"http://127.0.0.1:{web_port}"
     workdir = tmp_path_factory.mktemp("website")
     with (
-        running_assistant(trained_model, workdir, cors_origins=[origin]) as assistant,
+        running_assistant(
+            trained_model, workdir, cors_origins=[origin], rasa_processes=SERVED_PROCESSES
+        ) as assistant,
         serving_web(web_port, assistant.url) as page_url,
     ):
         yield Website(page_url=page_url, origin=origin, assistant_url=assistant.url)
@@ -99,5 +105,6 @@ def hardened_assistant(
         tmp_path_factory.mktemp("hardened"),
         api_token=api_token,
         extra_env={"CORS_ORIGINS": ALLOWED_ORIGIN},
+        rasa_processes=SERVED_PROCESSES,
     ) as running:
         yield running

@@ -52,15 +52,24 @@ def alive(pids: set[int]) -> set[int]:
     return running
 
 
-def launch(mode: str, workdir: Path, model: Path, **env: str) -> subprocess.Popen[str]:
-    """The launcher with its own SQLite store, so it never touches rasa.db."""
+def launch(
+    mode: str, workdir: Path, model: Path, shared_locks: bool = True, **env: str
+) -> subprocess.Popen[str]:
+    """The launcher with its own SQLite stores, so it never touches rasa.db; without
+    `shared_locks` its endpoints have Rasa's default in-memory lock store."""
     if not _port_is_free(ACTIONS_PORT):
         pytest.fail(f"port {ACTIONS_PORT} (the action server's, as in endpoints.yml) is in use")
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
         f"action_endpoint:\n  url: http://127.0.0.1:{ACTIONS_PORT}/webhook\n"
         "tracker_store:\n  type: spine_assistant.storage.sqlite_tracker_store.SQLiteTrackerStore\n"
-        f"  db: {workdir / 'tracker.db'}\n",
+        f"  db: {workdir / 'tracker.db'}\n"
+        + (
+            "lock_store:\n  type: spine_assistant.storage.sqlite_lock_store.SQLiteLockStore\n"
+            f"  db: {workdir / 'locks.db'}\n"
+            if shared_locks
+            else ""
+        ),
         encoding="utf-8",
     )
     variables = {"MODEL": str(model), "ENDPOINTS": str(endpoints), **env}
@@ -91,11 +100,13 @@ def test_a_signal_to_the_launcher_stops_every_server(
     trained_model: Path, tmp_path: Path, stop_signal: int
 ) -> None:
     rasa_port = free_port()
-    launcher = launch("serve", tmp_path, trained_model, RASA_PORT=str(rasa_port))
+    launcher = launch(
+        "serve", tmp_path, trained_model, RASA_PORT=str(rasa_port), RASA_PROCESSES="2"
+    )
     try:
         wait_until_serving(f"http://127.0.0.1:{rasa_port}/", launcher)
         started = descendants(launcher.pid)
-        assert len(started) >= 2, "the action server and the Rasa server"
+        assert len(started) >= 4, "the action server, two Rasa servers and the front"
 
         launcher.send_signal(stop_signal)
         launcher.wait(timeout=90)
@@ -114,7 +125,13 @@ def test_a_server_that_cannot_start_stops_the_others(trained_model: Path, tmp_pa
         taken.listen()
         web_port = taken.getsockname()[1]
         launcher = launch(
-            "web", tmp_path, trained_model, RASA_PORT=str(free_port()), WEB_PORT=str(web_port)
+            "web",
+            tmp_path,
+            trained_model,
+            shared_locks=False,
+            RASA_PORT=str(free_port()),
+            WEB_PORT=str(web_port),
+            RASA_PROCESSES="2",
         )
         started: set[int] = set()
         try:
@@ -127,6 +144,7 @@ def test_a_server_that_cannot_start_stops_the_others(trained_model: Path, tmp_pa
                 launcher.kill()
 
     assert launcher.returncode != 0
+    assert "no lock store shared by processes" in output, "so one Rasa process, not two"
     assert "the web page stopped" in output
     assert len(started) >= 3, "the action server, the Rasa server and the web page"
     assert alive(started) == set()

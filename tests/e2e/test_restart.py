@@ -1,5 +1,7 @@
-"""Restart: the Rasa server is killed (SIGKILL, no clean shutdown) in the middle of
-concurrent conversations and started again on the same SQLite tracker store.
+"""Restart: the Rasa server (or one of the two behind the front) is killed (SIGKILL, no
+clean shutdown) in the middle of concurrent conversations and started again on the same
+SQLite tracker store. With two, a conversation whose turn the killed server held waits
+for that lock to expire (Rasa's lock lifetime, 60 s) before its next turn.
 
 The guarantee checked, per conversation:
 - every turn the visitor got a 200 for is stored, in the order sent;
@@ -29,12 +31,19 @@ TURNS = 12
 KILL_AFTER_ANSWERS = 80
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", params=[1, 2], ids=["one Rasa process", "two Rasa processes"])
 def restartable_assistant(
-    trained_model: Path, tmp_path_factory: pytest.TempPathFactory, api_token: str
+    trained_model: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    api_token: str,
+    request: pytest.FixtureRequest,
 ) -> Iterator[RunningAssistant]:
+    """One Rasa server, or two behind the front with one of them killed (make serve)."""
     with running_assistant(
-        trained_model, tmp_path_factory.mktemp("restart"), api_token=api_token
+        trained_model,
+        tmp_path_factory.mktemp("restart"),
+        api_token=api_token,
+        rasa_processes=request.param,
     ) as running:
         yield running
 

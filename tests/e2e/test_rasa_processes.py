@@ -1,0 +1,89 @@
+"""Two Rasa processes behind the front, as `make serve` runs them on 2 cores
+(spine_assistant/serving/front.py, the SQLite lock store): any process may take any turn,
+so what one process answered the other must know, and a socket.io session must find the
+process that holds it. The load, restart, security and browser tests run against this
+set-up too (tests/e2e/conftest.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+import aiohttp
+import pytest
+import socketio
+
+from spine_assistant.serving.isolated import RunningAssistant
+from tests.e2e.conftest import ALLOWED_ORIGIN
+from tests.e2e.stored import stored_events, user_texts
+
+pytestmark = [pytest.mark.model, pytest.mark.e2e]
+
+TIMEOUT_S = 60
+
+
+async def test_a_follow_up_on_the_other_process_knows_the_answer_before_it(
+    hardened_assistant: RunningAssistant, api_token: str
+) -> None:
+    sender = f"processes-{uuid.uuid4().hex[:8]}"
+    turns = ["does kidney cancer spread to the spine?", "source?", "thanks"]
+    answered_by: list[str] = []
+    replies: list[list[dict[str, Any]]] = []
+    async with aiohttp.ClientSession() as session:
+        for text in turns:
+            async with session.post(
+                hardened_assistant.webhook, json={"sender": sender, "message": text}
+            ) as response:
+                assert response.status == 200, await response.text()
+                answered_by.append(response.headers["X-Upstream"])
+                replies.append(await response.json())
+
+    assert answered_by[0] != answered_by[1], "the answer and 'source?' on different processes"
+    source_reply = " ".join(reply.get("text", "") for reply in replies[1])
+    assert "Causes of Metastatic Spine Tumours" in source_reply
+    stored = await stored_events(hardened_assistant.url, api_token, sender)
+    assert user_texts(stored) == turns
+
+
+async def test_a_polling_socketio_session_finds_its_process(
+    hardened_assistant: RunningAssistant, api_token: str
+) -> None:
+    """rasa-webchat starts with long-polling: many requests of one session, which lives
+    in one process's memory."""
+    messages = ["hello", "what are the symptoms?", "thanks"]
+    client = socketio.AsyncClient(reconnection=False)
+    answers: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    confirmed: asyncio.Queue[str] = asyncio.Queue()
+    client.on("bot_uttered", answers.put)
+    client.on("session_confirm", confirmed.put)
+    await client.connect(
+        hardened_assistant.url,
+        transports=["polling"],
+        socketio_path="socket.io",
+        headers={"Origin": ALLOWED_ORIGIN},
+    )
+    try:
+        await client.emit("session_request", {})
+        session_id = await asyncio.wait_for(confirmed.get(), TIMEOUT_S)
+        for count, message in enumerate(messages, start=1):
+            await client.emit("user_uttered", {"message": message, "session_id": session_id})
+            await asyncio.wait_for(
+                _answered(hardened_assistant, api_token, session_id, count), TIMEOUT_S
+            )
+        assert (await asyncio.wait_for(answers.get(), TIMEOUT_S)).get("text")
+    finally:
+        await client.disconnect()
+    stored = await stored_events(hardened_assistant.url, api_token, session_id)
+    assert user_texts(stored) == messages
+
+
+async def _answered(assistant: RunningAssistant, api_token: str, sender: str, turns: int) -> None:
+    """Returns once the store holds TURNS user messages of SENDER, the last one answered."""
+    while True:
+        events = await stored_events(assistant.url, api_token, sender)
+        kinds = [event["event"] for event in events]
+        last_user = max((i for i, kind in enumerate(kinds) if kind == "user"), default=-1)
+        if len(user_texts(events)) == turns and "bot" in kinds[last_user:]:
+            return
+        await asyncio.sleep(0.2)
