@@ -7,6 +7,8 @@ Usage: python -m spine_assistant.serving.rasa_server [rasa run options, e.g. --m
   The token goes to Rasa inside this process, so it never appears in the process list.
 - Rasa's telemetry and error reporting to Rasa's servers are switched off: no
   conversation data leaves the machine.
+- Rasa's check of action server responses builds its JSON schema validator once
+  (action_response_check.py), not once per call.
 - CORS_ORIGINS is a space- or comma-separated list of web origins
   ("https://clinic.example https://www.clinic.example"); "*" is refused.
 """
@@ -75,6 +77,10 @@ def main() -> None:
     # logging, Rasa's own set-up wins.
     import rasa.__main__
     import skops.io  # noqa: F401
+
+    from spine_assistant.serving import action_response_check
+
+    action_response_check.install()
 
     sys.argv = ["rasa", "run", *given, *arguments]
     rasa.__main__.main()
