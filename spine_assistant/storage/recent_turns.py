@@ -42,8 +42,11 @@ class RecentTurnsSQLTrackerStore(SQLTrackerStore):
             return await super().retrieve(sender_id)
         with self.session_scope() as session:
             events = self._recent_events(session, sender_id)
-        if events is None:  # a short conversation: the whole session, as Rasa reads it
-            return await super().retrieve(sender_id)
+            if events is None:  # a short conversation: the whole session, as Rasa reads it
+                rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+                events = [json.loads(row.data) for row in rows.all()]
+        if not events:
+            return None
         tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         setattr(tracker, _STORED, len(tracker.events))
         return tracker

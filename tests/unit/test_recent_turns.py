@@ -87,3 +87,22 @@ async def test_a_short_conversation_is_read_whole(tmp_path: Path, project_domain
 
     tracker = await store.retrieve("short")
     assert tracker is not None and len(tracker.events) == len(events)
+
+    # a new session in the same tracker: appended after the stored events, once
+    new_session: list[Event] = [ActionExecuted("action_session_start"), SessionStarted()]
+    for event in new_session + turn(RECENT_TURNS):
+        tracker.update(event)
+    await store.save(tracker)
+    await store.save(tracker)
+    rows = stored_rows(tmp_path / "rasa.db", "short")
+    assert len(rows) == len(events) + len(new_session) + len(turn(RECENT_TURNS))
+    again = await store.retrieve("short")
+    assert again is not None
+    assert [e.text for e in again.events if isinstance(e, UserUttered)] == [
+        f"question {RECENT_TURNS}"
+    ], "the latest session only, as Rasa reads it"
+
+
+async def test_an_unknown_conversation_is_none(tmp_path: Path, project_domain: Domain) -> None:
+    store = SQLiteTrackerStore(project_domain, db=str(tmp_path / "rasa.db"))
+    assert await store.retrieve("never-seen") is None
