@@ -4,8 +4,9 @@ every core without a web server to install.
 Usage: python -m spine_assistant.serving.front --port 5005 --backend http://127.0.0.1:P1
        --backend http://127.0.0.1:P2 [--interface 0.0.0.0]
 
-- REST requests (chat webhooks, feedback, the HTTP API) go to the Rasa servers in turn:
-  a conversation's state is in the shared SQLite tracker store, and the SQLite lock store
+- REST requests (chat webhooks, feedback, the HTTP API) go to whichever Rasa server has
+  a free slot (at most IN_FLIGHT at each; the others wait in order of arrival): a
+  conversation's state is in the shared SQLite tracker store, and the SQLite lock store
   makes its turns wait for each other whichever server takes them.
 - A socket.io session lives in the memory of the server that opened it. A WebSocket-only
   session (this project's widget) is one connection, so it goes to any server. A
@@ -32,6 +33,7 @@ from aiohttp import web
 # a request body larger than the chat channels' own limit (1 MB, channels/validation.py)
 # still reaches them, so they give their own 413; far larger ones get aiohttp's 413
 MAX_BODY_BYTES = 2 * 1024 * 1024
+IN_FLIGHT = 4  # REST requests at once per Rasa server (Slots); measured in docs/decisions.md
 KNOWN_SESSIONS = 10_000  # socket.io sessions remembered, oldest forgotten first
 # long-polling requests wait up to socket.io's ping interval (25 s) for news
 UPSTREAM_TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=5, sock_read=120)
@@ -50,7 +52,7 @@ _OPENED_SESSION = re.compile(rb'"sid"\s*:\s*"([^"]+)"')
 
 
 class Router:
-    """Which Rasa server gets a request (pure, so the unit tests check the rules)."""
+    """Which Rasa server gets a socket.io request (pure, so the unit tests check the rules)."""
 
     def __init__(self, backends: Sequence[str]) -> None:
         if not backends:
@@ -59,11 +61,11 @@ class Router:
         self._turn = itertools.cycle(range(len(self.backends)))
         self._sessions: OrderedDict[str, int] = OrderedDict()
 
-    def order(self, path: str, query: dict[str, str]) -> list[int]:
-        """The servers to try, in order: a known socket.io session's server only, else
-        all, starting with the next in turn."""
+    def order(self, query: dict[str, str]) -> list[int]:
+        """The servers to try, in order: a known session's server only, else (a session
+        opening) all, starting with the next in turn."""
         sid = query.get("sid")
-        if path.startswith("/socket.io") and sid:
+        if sid:
             if sid in self._sessions:
                 self._sessions.move_to_end(sid)
                 return [self._sessions[sid]]
@@ -95,10 +97,32 @@ def _bad_gateway() -> web.Response:
     )
 
 
+class Slots:
+    """At most `per_server` REST requests in flight at each Rasa server; the others wait
+    here in order of arrival. A Rasa process runs the NLU pipeline inside its event loop,
+    so with many requests in flight a turn that waits for the action server resumes only
+    after every other request's pipeline has run: the slowest turns took several times
+    the median (reports/stock_baseline.md)."""
+
+    def __init__(self, servers: int, per_server: int) -> None:
+        self._free: asyncio.Queue[int] = asyncio.Queue()
+        for _ in range(per_server):
+            for server in range(servers):
+                self._free.put_nowait(server)
+
+    async def take(self) -> int:
+        return await self._free.get()
+
+    def give_back(self, server: int) -> None:
+        self._free.put_nowait(server)
+
+
 class Front:
-    def __init__(self, router: Router) -> None:
+    def __init__(self, router: Router, in_flight: int) -> None:
         self.router = router
+        self.in_flight = in_flight
         self.session: aiohttp.ClientSession | None = None
+        self.slots: Slots | None = None
 
     async def start(self, app: web.Application) -> None:
         self.session = aiohttp.ClientSession(
@@ -106,44 +130,67 @@ class Front:
             auto_decompress=False,
             connector=aiohttp.TCPConnector(limit=0, keepalive_timeout=30),
         )
+        self.slots = Slots(len(self.router.backends), self.in_flight)
 
     async def stop(self, app: web.Application) -> None:
         if self.session is not None:
             await self.session.close()
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        order = self.router.order(request.path, dict(request.query))
-        if request.headers.get("Upgrade", "").lower() == "websocket":
-            return await self._websocket(request, order)
+        if request.path.startswith("/socket.io"):
+            order = self.router.order(dict(request.query))
+            if request.headers.get("Upgrade", "").lower() == "websocket":
+                return await self._websocket(request, order)
+            return await self._first_answer(request, await request.read(), order)
         body = await request.read()
-        assert self.session is not None
-        for backend in order:
-            url = self.router.backends[backend] + request.path_qs
-            try:
-                async with self.session.request(
-                    request.method,
-                    url,
-                    headers=_forwarded_headers(request),
-                    data=body,
-                    allow_redirects=False,
-                ) as upstream:
-                    payload = await upstream.read()
-                    headers = [
-                        (k, v) for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP
-                    ]
-            except aiohttp.ClientConnectorError:
-                continue  # nothing was sent: the next server may take it
-            except (aiohttp.ClientError, asyncio.TimeoutError):
-                return _bad_gateway()
-            if request.path.startswith("/socket.io") and "sid" not in request.query:
-                self.router.opened(backend, payload)
-            response = web.Response(status=upstream.status, body=payload)
-            for name, value in headers:
-                response.headers.add(name, value)
-            # which server answered (1, 2, …), as nginx's X-Upstream in the scaled set-up
-            response.headers["X-Upstream"] = str(backend + 1)
-            return response
+        assert self.slots is not None
+        server = await self.slots.take()
+        try:
+            response = await self._send(request, body, server)
+        finally:
+            self.slots.give_back(server)
+        if response is None:  # that server refused the connection: nothing was sent
+            others = [other for other in range(len(self.router.backends)) if other != server]
+            return await self._first_answer(request, body, others)
+        return response
+
+    async def _first_answer(
+        self, request: web.Request, body: bytes, order: list[int]
+    ) -> web.StreamResponse:
+        for server in order:
+            response = await self._send(request, body, server)
+            if response is not None:
+                return response
         return _bad_gateway()
+
+    async def _send(self, request: web.Request, body: bytes, server: int) -> web.Response | None:
+        """The server's answer; None when it refused the connection (nothing was sent)."""
+        assert self.session is not None
+        url = self.router.backends[server] + request.path_qs
+        try:
+            async with self.session.request(
+                request.method,
+                url,
+                headers=_forwarded_headers(request),
+                data=body,
+                allow_redirects=False,
+            ) as upstream:
+                payload = await upstream.read()
+                headers = [
+                    (k, v) for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP
+                ]
+        except aiohttp.ClientConnectorError:
+            return None
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            return _bad_gateway()
+        if request.path.startswith("/socket.io") and "sid" not in request.query:
+            self.router.opened(server, payload)
+        response = web.Response(status=upstream.status, body=payload)
+        for name, value in headers:
+            response.headers.add(name, value)
+        # which server answered (1, 2, …), as nginx's X-Upstream in the scaled set-up
+        response.headers["X-Upstream"] = str(server + 1)
+        return response
 
     async def _websocket(self, request: web.Request, order: list[int]) -> web.StreamResponse:
         """Opens the WebSocket to a server first, so a refusal (a page from another
@@ -196,8 +243,8 @@ async def _pump(
             await target.close()
 
 
-def application(backends: Sequence[str]) -> web.Application:
-    front = Front(Router(backends))
+def application(backends: Sequence[str], in_flight: int = IN_FLIGHT) -> web.Application:
+    front = Front(Router(backends), in_flight)
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app.on_startup.append(front.start)
     app.on_cleanup.append(front.stop)
@@ -210,11 +257,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--interface", default="0.0.0.0")
     parser.add_argument("--backend", action="append", required=True, help="http://host:port")
+    parser.add_argument(
+        "--in-flight", type=int, default=IN_FLIGHT, help="REST requests at once per server"
+    )
     arguments = parser.parse_args(argv)
+    if arguments.in_flight < 1:
+        parser.error("--in-flight must be at least 1")
     backends = [backend.rstrip("/") for backend in arguments.backend]
     print(f"Front on port {arguments.port} for {', '.join(backends)}", flush=True)
     web.run_app(
-        application(backends),
+        application(backends, arguments.in_flight),
         host=arguments.interface,
         port=arguments.port,
         print=None,

@@ -3,6 +3,7 @@ checked against small stand-in servers."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -16,27 +17,27 @@ from spine_assistant.serving.processes import free_port
 POLLING = {"EIO": "4", "transport": "polling"}
 
 
-def test_rest_requests_take_turns() -> None:
+def test_new_sessions_take_turns() -> None:
     router = Router(["http://a", "http://b"])
-    firsts = [router.order("/webhooks/rest/webhook", {})[0] for _ in range(4)]
+    firsts = [router.order(POLLING)[0] for _ in range(4)]
     assert firsts == [0, 1, 0, 1]
-    assert sorted(router.order("/webhooks/rest/webhook", {})) == [0, 1], "others as fallback"
+    assert sorted(router.order(POLLING)) == [0, 1], "the others as fallback"
 
 
 def test_a_polling_session_stays_with_the_server_that_opened_it() -> None:
     router = Router(["http://a", "http://b", "http://c"])
-    router.order("/", {})  # move the turn on
-    opener = router.order("/socket.io/", POLLING)[0]
+    router.order(POLLING)  # move the turn on
+    opener = router.order(POLLING)[0]
     router.opened(opener, b'0{"sid":"abc123","upgrades":["websocket"]}')
     for _ in range(5):
-        assert router.order("/socket.io/", {**POLLING, "sid": "abc123"}) == [opener]
+        assert router.order({**POLLING, "sid": "abc123"}) == [opener]
         upgrade = {"EIO": "4", "transport": "websocket", "sid": "abc123"}
-        assert router.order("/socket.io/", upgrade) == [opener]
+        assert router.order(upgrade) == [opener]
 
 
 def test_an_unknown_session_goes_to_one_server_only() -> None:
     router = Router(["http://a", "http://b"])
-    assert len(router.order("/socket.io/", {**POLLING, "sid": "never-seen"})) == 1
+    assert len(router.order({**POLLING, "sid": "never-seen"})) == 1
 
 
 def test_it_forgets_the_oldest_sessions(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -47,10 +48,18 @@ def test_it_forgets_the_oldest_sessions(monkeypatch: pytest.MonkeyPatch) -> None
     assert set(router._sessions) == {"two", "three"}
 
 
-def stand_in(name: str) -> web.Application:
-    """A server that says who it is, echoes the body and opens socket.io sessions."""
+def stand_in(name: str, busy: list[int] | None = None) -> web.Application:
+    """A server that says who it is, echoes the body and opens socket.io sessions; with
+    `busy`, it appends how many requests it holds at each arrival and takes 50 ms each."""
+    holding = 0
 
     async def echo(request: web.Request) -> web.StreamResponse:
+        nonlocal holding
+        if busy is not None and request.path == "/slow":
+            holding += 1
+            busy.append(holding)
+            await asyncio.sleep(0.05)
+            holding -= 1
         if request.path.startswith("/socket.io") and request.headers.get("Upgrade"):
             if request.headers.get("Origin") != "http://allowed.example":
                 return web.Response(status=400, text="origin refused")
@@ -136,6 +145,30 @@ async def test_a_stopped_server_is_skipped(front: tuple[str, list[TestServer]]) 
         for _ in range(3):
             async with session.post(f"{url}/webhooks/rest/webhook", data="x") as response:
                 assert (response.status, await response.text()) == (200, "two:x")
+
+
+async def test_each_server_holds_at_most_its_slots_the_rest_wait() -> None:
+    arrivals: list[int] = []
+    servers = [TestServer(stand_in(name, arrivals)) for name in ("one", "two")]
+    for server in servers:
+        await server.start_server()
+    backends = [str(server.make_url("")).rstrip("/") for server in servers]
+    front_server = TestServer(application(backends, in_flight=2))
+    await front_server.start_server()
+    try:
+        async with aiohttp.ClientSession() as session:
+
+            async def ask(n: int) -> str:
+                async with session.post(front_server.make_url("/slow"), data=str(n)) as answer:
+                    return await answer.text()
+
+            answers = await asyncio.gather(*(ask(n) for n in range(20)))
+    finally:
+        await front_server.close()
+        for server in servers:
+            await server.close()
+    assert sorted(answer.split(":")[1] for answer in answers) == sorted(map(str, range(20)))
+    assert max(arrivals) == 2, "never more than 2 at once at one server, and both slots used"
 
 
 async def test_no_server_at_all_is_a_502_with_a_message() -> None:
