@@ -172,7 +172,7 @@ class Front:
                 request.method,
                 url,
                 headers=_forwarded_headers(request),
-                data=body,
+                data=body or None,  # no Content-Length on a bodiless preflight
                 allow_redirects=False,
             ) as upstream:
                 payload = await upstream.read()
