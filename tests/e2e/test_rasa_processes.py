@@ -12,10 +12,9 @@ from typing import Any
 
 import aiohttp
 import pytest
-import socketio
 
 from spine_assistant.serving.isolated import RunningAssistant
-from tests.e2e.conftest import ALLOWED_ORIGIN
+from tests.e2e.socket_visitor import SocketVisitor
 from tests.e2e.stored import stored_events, user_texts
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
@@ -52,28 +51,20 @@ async def test_a_polling_socketio_session_finds_its_process(
     """rasa-webchat starts with long-polling: many requests of one session, which lives
     in one process's memory."""
     messages = ["hello", "what are the symptoms?", "thanks"]
-    client = socketio.AsyncClient(reconnection=False)
-    answers: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    confirmed: asyncio.Queue[str] = asyncio.Queue()
-    client.on("bot_uttered", answers.put)
-    client.on("session_confirm", confirmed.put)
-    await client.connect(
-        hardened_assistant.url,
-        transports=["polling"],
-        socketio_path="socket.io",
-        headers={"Origin": ALLOWED_ORIGIN},
-    )
+    visitor = SocketVisitor(hardened_assistant.url, transports=["polling"], reconnection=False)
+    # As the widget does: the channel hands out the session id (spine_assistant/channels/).
+    session_id = await visitor.connect()
     try:
-        await client.emit("session_request", {})
-        session_id = await asyncio.wait_for(confirmed.get(), TIMEOUT_S)
         for count, message in enumerate(messages, start=1):
-            await client.emit("user_uttered", {"message": message, "session_id": session_id})
+            await visitor.client.emit(
+                "user_uttered", {"message": message, "session_id": session_id}
+            )
             await asyncio.wait_for(
                 _answered(hardened_assistant, api_token, session_id, count), TIMEOUT_S
             )
-        assert (await asyncio.wait_for(answers.get(), TIMEOUT_S)).get("text")
+        assert (await asyncio.wait_for(visitor.replies.get(), TIMEOUT_S)).get("text")
     finally:
-        await client.disconnect()
+        await visitor.client.disconnect()
     stored = await stored_events(hardened_assistant.url, api_token, session_id)
     assert user_texts(stored) == messages
 

@@ -32,7 +32,6 @@ from typing import Any
 import aiohttp
 import pytest
 import redis.asyncio  # type: ignore[import-untyped]
-import socketio
 
 from evaluation.load import CONVERSATION
 from spine_assistant.serving.scaled import ENDPOINTS as SCALED_ENDPOINTS
@@ -42,6 +41,7 @@ from spine_assistant.serving.scaled import (
     rasa_environment,
     running_scaled_stack,
 )
+from tests.e2e.socket_visitor import SocketVisitor
 from tests.unit.test_review_cli import run_review
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e, pytest.mark.scale]
@@ -279,22 +279,18 @@ async def test_socketio_session_stays_on_one_server(stack: ScaledStack) -> None:
     """socket.io over HTTP long-polling is many requests of one session, which lives in
     one server's memory: only sticky routing (ip_hash) lets them all find it."""
     messages = ["hello", "what are the symptoms?", "thanks"]
-    client = socketio.AsyncClient(reconnection=False)
-    answers: asyncio.Queue[dict[str, object]] = asyncio.Queue()
-    confirmed: asyncio.Queue[str] = asyncio.Queue()
-    client.on("bot_uttered", answers.put)
-    client.on("session_confirm", confirmed.put)
-    await client.connect(stack.url, transports=["polling"], socketio_path="socket.io")
+    visitor = SocketVisitor(stack.url, transports=["polling"], reconnection=False)
+    # As the widget does: the channel hands out the session id (spine_assistant/channels/).
+    session_id = await visitor.connect()
     try:
-        # As the widget does: the channel hands out the session id (spine_assistant/channels/).
-        await client.emit("session_request", {})
-        session_id = await asyncio.wait_for(confirmed.get(), REQUEST_TIMEOUT_S)
         for count, message in enumerate(messages, start=1):
-            await client.emit("user_uttered", {"message": message, "session_id": session_id})
+            await visitor.client.emit(
+                "user_uttered", {"message": message, "session_id": session_id}
+            )
             await asyncio.wait_for(turns_stored(stack, session_id, count), REQUEST_TIMEOUT_S)
-        await asyncio.wait_for(answers.get(), REQUEST_TIMEOUT_S)
+        await asyncio.wait_for(visitor.replies.get(), REQUEST_TIMEOUT_S)
     finally:
-        await client.disconnect()
+        await visitor.client.disconnect()
     assert [text for text, _ in stored_turns(stack, session_id)] == messages
 
 
