@@ -18,9 +18,7 @@ from spine_assistant.serving.processes import (
     ProcessGroup,
     action_server_command,
     free_port,
-    front_command,
-    one_blas_thread,
-    rasa_server_command,
+    start_rasa_servers,
 )
 
 # Settings of the `serving` launchers, never inherited from the caller's shell.
@@ -41,7 +39,6 @@ class RunningAssistant:
     # each Rasa server's own address (one, or several behind the front at `url`)
     rasa_urls: list[str] = field(default_factory=list)
     _group: ProcessGroup = field(default_factory=ProcessGroup, repr=False)
-    _commands: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     @property
     def webhook(self) -> str:
@@ -61,7 +58,7 @@ class RunningAssistant:
         killed = self._group.processes["rasa"]
         killed.send_signal(signal.SIGKILL)
         killed.wait(timeout=30)
-        self.rasa_pid = self._group.start("rasa", self._commands["rasa"]).pid
+        self.rasa_pid = self._group.restart("rasa").pid
         self._group.wait_for_http("rasa", f"{self.rasa_urls[0]}/")
 
     def stop_action_server(self) -> None:
@@ -70,7 +67,7 @@ class RunningAssistant:
 
     def start_action_server(self) -> None:
         """Starts it again on the same port; returns when it answers."""
-        self._group.start("actions", self._commands["actions"])
+        self._group.restart("actions")
         self._group.wait_for_http("actions", f"http://127.0.0.1:{self.actions_port}/health")
 
     def peak_memory_mb(self) -> float:
@@ -110,23 +107,14 @@ def running_assistant(
         env["CORS_ORIGINS"] = " ".join(cors_origins)
     if api_token:
         env["RASA_API_TOKEN"] = api_token
-    rasa_ports = [public_port]
-    if rasa_processes > 1:
-        rasa_ports = [free_port() for _ in range(rasa_processes)]
-    commands = {"actions": action_server_command(actions_port)}
-    for number, port in enumerate(rasa_ports, 1):
-        name = "rasa" if number == 1 else f"rasa-{number}"
-        commands[name] = rasa_server_command(model, endpoints, port, interface="127.0.0.1")
+    names = ["rasa"] + [f"rasa-{number}" for number in range(2, rasa_processes + 1)]
     with ProcessGroup(logs=workdir, env=env) as group:
         started = time.perf_counter()
-        for name, command in commands.items():
-            group.start(name, command, env if rasa_processes == 1 else one_blas_thread(env))
+        group.start("actions", action_server_command(actions_port))
+        rasa_ports = start_rasa_servers(
+            group, model, endpoints, public_port, names, env, interface="127.0.0.1"
+        )
         group.wait_for_http("actions", f"http://127.0.0.1:{actions_port}/health")
-        for name, port in zip([n for n in commands if n != "actions"], rasa_ports, strict=True):
-            group.wait_for_http(name, f"http://127.0.0.1:{port}/")
-        if rasa_processes > 1:
-            group.start("front", front_command(public_port, rasa_ports, interface="127.0.0.1"))
-            group.wait_for_http("front", f"http://127.0.0.1:{public_port}/")
         yield RunningAssistant(
             url=f"http://127.0.0.1:{public_port}",
             tracker_db=tracker_db,
@@ -136,5 +124,4 @@ def running_assistant(
             actions_port=actions_port,
             rasa_urls=[f"http://127.0.0.1:{port}" for port in rasa_ports],
             _group=group,
-            _commands=commands,
         )

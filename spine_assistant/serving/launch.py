@@ -30,12 +30,9 @@ from spine_assistant.serving.processes import (
     ProcessGroup,
     Stopped,
     action_server_command,
-    free_port,
-    front_command,
-    one_blas_thread,
     rasa_processes,
-    rasa_server_command,
     shares_locks,
+    start_rasa_servers,
     stop_on_signals,
     wait_for_first_exit,
 )
@@ -125,19 +122,10 @@ def start_rasa(
             flush=True,
         )
         count = 1
-    if count == 1:
-        group.start("Rasa server", rasa_server_command(model, endpoints, port), env, log=log)
-        group.wait_for_http("Rasa server", f"http://localhost:{port}/")
-        return
-    ports = [free_port() for _ in range(count)]
-    for number, backend_port in enumerate(ports, 1):
-        command = rasa_server_command(model, endpoints, backend_port, interface="127.0.0.1")
-        group.start(f"Rasa server {number}", command, one_blas_thread(env), log=log)
-    for number, backend_port in enumerate(ports, 1):
-        group.wait_for_http(f"Rasa server {number}", f"http://127.0.0.1:{backend_port}/")
-    group.start("front", front_command(port, ports), env, log=log)
-    group.wait_for_http("front", f"http://localhost:{port}/")
-    print(f"{count} Rasa processes (RASA_PROCESSES) behind port {port}.", flush=True)
+    names = ["Rasa server"] if count == 1 else [f"Rasa server {n}" for n in range(1, count + 1)]
+    start_rasa_servers(group, model, endpoints, port, names, env, log=log)
+    if count > 1:
+        print(f"{count} Rasa processes (RASA_PROCESSES) behind port {port}.", flush=True)
 
 
 def _wait_for_first_exit(group: ProcessGroup, ends_normally: str | None = None) -> int:

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
@@ -163,6 +164,7 @@ class ProcessGroup:
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.logs_by_name: dict[str, Path | None] = {}
         self._stop_signals: dict[str, int] = {}
+        self._how_started: dict[str, Callable[[], subprocess.Popen[bytes]]] = {}
 
     def start(
         self,
@@ -192,7 +194,13 @@ class ProcessGroup:
         self.processes[name] = process
         self.logs_by_name[name] = log
         self._stop_signals[name] = stop_signal
+        self._how_started[name] = partial(self.start, name, command, env, stop_signal, log, **popen)
         return process
+
+    def restart(self, name: str) -> subprocess.Popen[bytes]:
+        """Starts `name` again as it was first started (command, environment, log); the
+        caller has stopped or killed it."""
+        return self._how_started[name]()
 
     def wait_for_http(self, name: str, url: str) -> None:
         wait_until_ready(
@@ -216,6 +224,35 @@ class ProcessGroup:
         traceback: TracebackType | None,
     ) -> None:
         self.stop_all()
+
+
+def start_rasa_servers(
+    group: ProcessGroup,
+    model: Path,
+    endpoints: Path,
+    port: int,
+    names: Sequence[str],
+    env: Mapping[str, str],
+    interface: str | None = None,
+    log: Path | None = None,
+) -> list[int]:
+    """One Rasa server per name: a single one on `port` (and `interface`), or several on
+    loopback ports, one BLAS thread each, behind the front (front.py) on `port`. Returns
+    the Rasa servers' own ports once every server answers."""
+    if len(names) == 1:
+        ports = [port]
+        group.start(names[0], rasa_server_command(model, endpoints, port, interface), env, log=log)
+    else:
+        ports = [free_port() for _ in names]
+        for name, own_port in zip(names, ports, strict=True):
+            command = rasa_server_command(model, endpoints, own_port, interface="127.0.0.1")
+            group.start(name, command, one_blas_thread(env), log=log)
+    for name, own_port in zip(names, ports, strict=True):
+        group.wait_for_http(name, f"http://127.0.0.1:{own_port}/")
+    if len(names) > 1:
+        group.start("front", front_command(port, ports, interface), env, log=log)
+        group.wait_for_http("front", f"http://127.0.0.1:{port}/")
+    return ports
 
 
 class Stopped(KeyboardInterrupt):
