@@ -51,8 +51,11 @@ CONVERSATIONS = 20
 # (seen in Redis within LOCK_WAIT_S), so they queue behind it.
 OVERLAPPED_TURNS = (3, 6)
 LOCK_WAIT_S = 5
-# A lock left by a killed server blocks its conversation this long (Rasa's default: 60 s).
-LOCK_LIFETIME_S = "10"
+# A lock left by a killed server blocks its conversation this long (Rasa's default: 60 s),
+# in the test that kills one. It must exceed the slowest turn under load: a turn waiting
+# behind one that outlives the waiting turn's own ticket waits until Sanic's 60 s
+# response timeout (a 503; Rasa's lock store never serves an expired ticket).
+KILLED_LOCK_LIFETIME_S = "20"
 REQUEST_TIMEOUT_S = 120
 # More than Rasa's 1 s lock polling: a re-sent turn waiting behind the lock of a turn
 # its dead server never released must find that lock expired before its own expires.
@@ -93,14 +96,13 @@ def new_chats() -> list[Chat]:
 
 
 @contextmanager
-def scaled_stack(model: Path) -> Iterator[ScaledStack]:
+def scaled_stack(model: Path, lock_lifetime_s: str | None = None) -> Iterator[ScaledStack]:
     # Not pytest's tmp_path: /tmp/pytest-of-root is private, and PostgreSQL runs as
     # the postgres OS user, which must reach its folder.
     folder = Path(tempfile.mkdtemp(prefix="spine-scale-"))
     try:
-        with running_scaled_stack(
-            model, folder, rasa_servers=2, extra_env={"TICKET_LOCK_LIFETIME": LOCK_LIFETIME_S}
-        ) as stack:
+        extra_env = {"TICKET_LOCK_LIFETIME": lock_lifetime_s} if lock_lifetime_s else {}
+        with running_scaled_stack(model, folder, rasa_servers=2, extra_env=extra_env) as stack:
             yield stack
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -305,7 +307,7 @@ async def kill_when(stack: ScaledStack, chats: list[Chat], answered_turns: int) 
 async def test_killing_a_server_mid_run_loses_no_conversation(trained_model: Path) -> None:
     chats = new_chats()
     total_turns = sum(len(chat.turns) for chat in chats)
-    with scaled_stack(trained_model) as stack:
+    with scaled_stack(trained_model, KILLED_LOCK_LIFETIME_S) as stack:
         _, killed_at = await asyncio.gather(
             hold_chats(stack, chats), kill_when(stack, chats, answered_turns=total_turns // 4)
         )
