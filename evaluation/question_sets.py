@@ -28,6 +28,7 @@ VALIDATION_FILES = (
     SETS_DIR / "validation.yml",
     SETS_DIR / "validation_earlier.yml",
     SETS_DIR / "validation_safety.yml",
+    SETS_DIR / "validation_safety_probe.yml",
 )
 BLIND_TEST_FILE = SETS_DIR / "blind_test.yml"
 TRAINING_DIR = PROJECT_ROOT / "data" / "nlu"

@@ -55,6 +55,14 @@ SCOPE_BREAKS = frozenset({",", ";", ":", "-", "–"})
 CLAUSE_BREAKS = frozenset({";", ":", "-", "–", "("})
 POSSESSIVES = frozenset({"my", "his", "her", "their", "our", "your"})
 NEGATIONS = frozenset({"not", "n't", "nt", "never", "no"})
+AND_WORDS = frozenset({"and", "n", "&", "+"})  # "cant pee n legs r wobbly"
+# after a comma, a finding that changes is not part of a negated list ("no UO 10h, also
+# new reduced power both legs"; "not PU since 0800, legs weaker than yesterday")
+CHANGE_WORDS = frozenset(
+    {"new", "also", "now", "worse", "worsening", "weaker", "increasing", "progressive", "plus"}
+)
+# a present-time cue this close after a flag dates the flag itself ("cant pee since last nite")
+NOW_AFTER_FLAG = 3
 # kinds of red flag whose own words may be a negation ("can't walk", "can't pee")
 NEGATION_IN_FLAG = frozenset({"cannot_walk", "bladder_bowel", "saddle_numbness"})
 LINKING_WORDS = frozenset({"in", "of", "for", "with", "on"})
@@ -98,15 +106,20 @@ class FlagContext:
     def _person_at(self, index: int) -> bool:
         return any(person.start == index for person in self.people)
 
-    def _ends_negation(self, start: int, end: int) -> bool:
+    def _ends_negation(self, start: int, end: int, flag_end: int) -> bool:
         """Where a negation's clause ends: "and", a dash or colon, a comma followed by
-        someone ("no, she can't walk"), or someone acting in between ("I don't know
-        what to do my dad can't walk"; a possessive, "in my bottom", does not)."""
+        someone ("no, she can't walk") or by a change ("no UO, new leg weakness"), or
+        someone acting in between ("I don't know what to do my dad can't walk"; a
+        possessive, "in my bottom", does not)."""
         for index in range(start, end):
             token = self.doc[index]
-            if token.lower_ == "and" or token.text in CLAUSE_BREAKS:
+            if token.lower_ in AND_WORDS or token.text in CLAUSE_BREAKS:
                 return True
             if token.text == "," and any(self._person_at(i) for i in range(index + 1, index + 3)):
+                return True
+            if token.text == "," and any(
+                self.doc[i].lower_ in CHANGE_WORDS for i in range(index + 1, flag_end)
+            ):
                 return True
             if self._person_at(index) and token.lower_ not in POSSESSIVES:
                 return True
@@ -125,7 +138,7 @@ class FlagContext:
             return False
         if direction == "backward" and self._new_clause(start, end):
             return False  # "he can't hold his wee, he had surgery two years ago"
-        return modifier != "negated" or not self._ends_negation(start, end)
+        return modifier != "negated" or not self._ends_negation(start, end, flag.end)
 
     def _new_clause(self, start: int, end: int) -> bool:
         """A comma or "and" followed by someone: another clause, with its own time."""
@@ -169,7 +182,18 @@ class FlagContext:
             found.add("learning")
         elif self._now_right_after(flag.sent):
             found -= {"hypothetical"}  # "is it serious if…? It's new since last night."
+        if self._now_at(flag):
+            found -= {"hypothetical"}  # "need 2 know if i shud go, cant pee since last nite"
         return frozenset(found)
+
+    def _now_at(self, flag: Any) -> bool:
+        """A present-time cue right after the flag, in its clause."""
+        return any(
+            cue.sent.start == flag.sent.start
+            and flag.end <= cue.start <= flag.end + NOW_AFTER_FLAG
+            and not any(token.text in SCOPE_BREAKS for token in self.doc[flag.end : cue.start])
+            for cue in self.current
+        )
 
     def _says_now(self, sentence: Any) -> bool:
         return any(cue.sent.start == sentence.start for cue in self.current)

@@ -67,6 +67,25 @@ DESCRIBED_EMERGENCIES = [
     "i can't tell if i've wet myself",
     "my legs suddenly won't carry me",
     "omg mum just slid down the wall her legs just went",
+    # a negated finding, then a comma and a change: the negation ends at the comma
+    "no UO 8h, also new weakness both legs",
+    "not PU since 6am, legs weaker than this morning",
+    "no fever n legs r wobbly",
+    # a present-time cue right after the flag outweighs an "if" earlier on
+    "need to know if i should go to a&e, cant wee since last night",
+    # retention, unnoticed soiling and numbness in words without a medical term
+    "haven't passed a drop since lunch",
+    "he doesn't feel the urge to wee any more",
+    "she pooed the bed last night",
+    "nothing much comes out when he tries to wee",
+    "couldn't feel anything when I sat on the toilet",
+    "his legs feel like cotton wool",
+    "barely making it to the loo since the weekend",
+    # clinical notes: a bladder felt full, a duration
+    "palpable bladder, not PU since 0800",
+    "hx melanoma, new foot drop L, 24h",
+    # what the patient keeps saying about himself is described
+    "dad keeps saying his bottom feels dead, started at the weekend",
 ]
 
 MENTIONS = [
@@ -99,6 +118,15 @@ MENTIONS = [
     "we were told paralysis can happen if the cord is squashed",
     # learning
     "nursing student revising MSCC: does it cause urinary retention?",
+    # a comma list after a negation stays negated
+    "no weakness, numbness or incontinence, which scan is used?",
+    "pt reports no new weakness",
+    # supposed, long explained, or what may come
+    "supposing my mum lost bowel control, would surgery help?",
+    "say I got saddle numbness some night, where would I go?",
+    "I've had stress incontinence since having my kids, which cancers spread to the spine?",
+    "the consultant said it might eventually cause paraplegia",
+    "someone wrote that sudden severe back pain needs a scan",
     "for my exam: is saddle numbness a red flag?",
     # nothing of the kind
     "hello",
