@@ -40,10 +40,10 @@ class Target:
 
 # Floors: the blind figures of a landed model of issue 11 (2026-11-28), less about two
 # messages for the float noise of training on another machine. The comments give the
-# figures of the shipped model (reports/evaluation.md, 2026-11-28 20:17 UTC).
+# figures of the shipped model (reports/evaluation.md, 2026-11-29 06:36 UTC).
 BLIND_TARGETS = (
-    Target("answered right and cited", goal=0.95, floor=0.88),  # 89.3% (241/270)
-    Target("unanswerable refused", goal=0.95, floor=0.905),  # 93.0% (174/187)
+    Target("answered right and cited", goal=0.95, floor=0.88),  # 88.9% (240/270)
+    Target("unanswerable refused", goal=0.95, floor=0.905),  # 92.5% (173/187)
     Target(
         "unanswerable confidently wrong", goal=0.02, floor=0.065, higher_is_better=False
     ),  # 5.3% (10/187)
