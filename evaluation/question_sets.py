@@ -29,6 +29,7 @@ VALIDATION_FILES = (
     SETS_DIR / "validation_earlier.yml",
     SETS_DIR / "validation_safety.yml",
     SETS_DIR / "validation_safety_probe.yml",
+    SETS_DIR / "validation_safety_probe2.yml",
 )
 BLIND_TEST_FILE = SETS_DIR / "blind_test.yml"
 TRAINING_DIR = PROJECT_ROOT / "data" / "nlu"

@@ -16,6 +16,7 @@ when there is none and every symptom word is ("no numbness or weakness at all").
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -91,8 +92,17 @@ class FlagContext:
         self.people = _spans(doc, SAFETY_SPANS_KEY, PERSON_LABEL)
         self.terminators = _spans(doc, CONTEXT_SPANS_KEY, TERMINATE_LABEL)
         self.current = _spans(doc, CONTEXT_SPANS_KEY, CURRENT_LABEL)
-        self.is_learning = bool(_spans(doc, CONTEXT_SPANS_KEY, GENERAL_LABEL))
         pseudo = _spans(doc, CONTEXT_SPANS_KEY, PSEUDO_NEGATION_LABEL)
+        # "on exam today" is a clinician's examination, not a student's
+        self.is_learning = any(
+            not any(p.start <= cue.start and cue.end <= p.end for p in pseudo)
+            for cue in _spans(doc, CONTEXT_SPANS_KEY, GENERAL_LABEL)
+        )
+        self.findings = [
+            span.start
+            for span in doc.spans.get(SAFETY_SPANS_KEY, [])
+            if span.label_ in (SYMPTOM_LABEL, RED_FLAG_LABEL)
+        ]
         self.cues = {
             (modifier, direction): [
                 cue
@@ -108,9 +118,10 @@ class FlagContext:
 
     def _ends_negation(self, start: int, end: int, flag_end: int) -> bool:
         """Where a negation's clause ends: "and", a dash or colon, a comma followed by
-        someone ("no, she can't walk") or by a change ("no UO, new leg weakness"), or
-        someone acting in between ("I don't know what to do my dad can't walk"; a
-        possessive, "in my bottom", does not)."""
+        someone ("no, she can't walk") or by a change ("no UO, new leg weakness"), a comma
+        after a negated clause that named no symptom (a list of symptoms goes on: "no
+        weakness, numbness or incontinence"), or someone acting in between ("I don't know
+        what to do my dad can't walk"; a possessive, "in my bottom", does not)."""
         for index in range(start, end):
             token = self.doc[index]
             if token.lower_ in AND_WORDS or token.text in CLAUSE_BREAKS:
@@ -121,6 +132,8 @@ class FlagContext:
                 self.doc[i].lower_ in CHANGE_WORDS for i in range(index + 1, flag_end)
             ):
                 return True
+            if token.text == "," and not any(start <= f < index for f in self.findings):
+                return True  # "can't climb the stairs since yesterday, legs too weak"
             if self._person_at(index) and token.lower_ not in POSSESSIVES:
                 return True
         return False
@@ -175,6 +188,8 @@ class FlagContext:
         }
         if flag.id_ not in NEGATION_IN_FLAG and any(t.lower_ in NEGATIONS for t in flag):
             found.add("negated")  # "his legs aren't weak"
+        if any(pair == ("used", "to") for pair in pairwise(t.lower_ for t in flag)):
+            found.add("historical")  # "my legs used to give way"
         if self.of_someone(flag):
             if self._now_near(flag):
                 found -= {"hypothetical"}  # "what if my legs have gone weak since Monday"

@@ -86,6 +86,22 @@ DESCRIBED_EMERGENCIES = [
     "hx melanoma, new foot drop L, 24h",
     # what the patient keeps saying about himself is described
     "dad keeps saying his bottom feels dead, started at the weekend",
+    # sudden severe back or neck pain in everyday words, scores and similes
+    "pain 9/10 lower back, started today, breast ca",
+    "my back has been agony since lunch, I have myeloma",
+    "worst pain of my life in my neck today, prostate cancer",
+    "dad is screaming with pain in his back, he has lung cancer",
+    "it's like a knife in my back since this morning, bowel cancer",
+    "bak pain realy bad since this mornin, got cancer",
+    # saddle numbness in lay words
+    "everything down there feels numb since yesterday",
+    "wiping feels weird, sort of numb, since this morning",
+    "i feel nothing in my bum when i sit",
+    # a comma after a negated clause that names no symptom ends the negation
+    "she can't get up the stairs since yesterday, legs too weak",
+    "his knees keep buckling today",
+    # "on exam" is a clinician's examination, not a student's
+    "reduced saddle sensation on exam today, known prostate ca",
 ]
 
 MENTIONS = [
@@ -127,6 +143,13 @@ MENTIONS = [
     "I've had stress incontinence since having my kids, which cancers spread to the spine?",
     "the consultant said it might eventually cause paraplegia",
     "someone wrote that sudden severe back pain needs a scan",
+    "she had incontinence after the op, which has since resolved",
+    "my legs used to give way",
+    "how soon is treatment needed once they lose bladder control?",
+    "is severe back pain a red flag?",
+    "his incontinence is long-standing",
+    "grandad was paralysed before he died",
+    "her legs gave way once at christmas",
     "for my exam: is saddle numbness a red flag?",
     # nothing of the kind
     "hello",
