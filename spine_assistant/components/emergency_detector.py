@@ -93,22 +93,24 @@ class FlagContext:
         self.terminators = _spans(doc, CONTEXT_SPANS_KEY, TERMINATE_LABEL)
         self.current = _spans(doc, CONTEXT_SPANS_KEY, CURRENT_LABEL)
         pseudo = _spans(doc, CONTEXT_SPANS_KEY, PSEUDO_NEGATION_LABEL)
+
+        def cues(label: str) -> list[Any]:
+            """The cues of `label` outside a pseudo-cue ("no idea", "on exam")."""
+            return [
+                cue
+                for cue in _spans(doc, CONTEXT_SPANS_KEY, label)
+                if not any(p.start <= cue.start and cue.end <= p.end for p in pseudo)
+            ]
+
         # "on exam today" is a clinician's examination, not a student's
-        self.is_learning = any(
-            not any(p.start <= cue.start and cue.end <= p.end for p in pseudo)
-            for cue in _spans(doc, CONTEXT_SPANS_KEY, GENERAL_LABEL)
-        )
+        self.is_learning = bool(cues(GENERAL_LABEL))
         self.findings = [
             span.start
             for span in doc.spans.get(SAFETY_SPANS_KEY, [])
             if span.label_ in (SYMPTOM_LABEL, RED_FLAG_LABEL)
         ]
         self.cues = {
-            (modifier, direction): [
-                cue
-                for cue in _spans(doc, CONTEXT_SPANS_KEY, cue_label(modifier, direction))
-                if not any(p.start <= cue.start and cue.end <= p.end for p in pseudo)
-            ]
+            (modifier, direction): cues(cue_label(modifier, direction))
             for modifier in MODIFIERS
             for direction in DIRECTIONS
         }
