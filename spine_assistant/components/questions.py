@@ -15,13 +15,22 @@ QUESTION_OPENERS = frozenset(
 )
 
 
-def is_question(sentence: Any) -> bool:
-    """Ends with a question mark or opens like a question. A "?" glued to the next word
-    is the clinical "query" ("new onset, ?MSCC"), not a question."""
-    first = next((token.lower_ for token in sentence if not token.is_punct), "")
+def ends_with_question_mark(sentence: Any) -> bool:
+    """A "?" glued to the next word is the clinical "query" ("new onset, ?MSCC"), not a
+    question."""
     last = sentence[-1]
     glued = not last.whitespace_ and last.i + 1 < len(last.doc)
-    return (last.text == "?" and not glued) or first in QUESTION_OPENERS
+    return last.text == "?" and not glued
+
+
+def opens_like_question(sentence: Any) -> bool:
+    first = next((token.lower_ for token in sentence if not token.is_punct), "")
+    return first in QUESTION_OPENERS
+
+
+def is_question(sentence: Any) -> bool:
+    """Ends with a question mark or opens like a question."""
+    return ends_with_question_mark(sentence) or opens_like_question(sentence)
 
 
 # "Just asking which scan is best." / "Pt asking re: prevention." / "I'd like to know …"
@@ -42,9 +51,13 @@ def asks_indirectly(sentence: Any) -> bool:
 
 
 def asking_sentences(doc: Any) -> list[Any]:
-    """The sentences that ask, or every sentence when none does (or there is one)."""
+    """The sentences that ask, or every sentence when none does (or there is one). A
+    question mark outranks a question's opening word: in "Can still run, can still feel
+    everything. Does lymphoma spread to the spine?" only the second sentence asks."""
     sentences = list(doc.sents)
-    asking = [s for s in sentences if is_question(s)] or [
-        s for s in sentences if asks_indirectly(s)
-    ]
+    asking = (
+        [s for s in sentences if ends_with_question_mark(s)]
+        or [s for s in sentences if opens_like_question(s)]
+        or [s for s in sentences if asks_indirectly(s)]
+    )
     return asking if asking and len(sentences) > 1 else sentences

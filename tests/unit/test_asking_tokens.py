@@ -51,3 +51,11 @@ def test_training_examples_are_read_the_same_way(nlp: Any) -> None:
     AskingTokens({}).process_training_data(TrainingData([message]))
     assert words(message) == ["what", "are", "the", "symptoms", "?"]
     assert message.get(TEXT) == "No numbness at all. What are the symptoms?"
+
+
+def test_a_question_mark_outranks_an_opening_word(nlp: Any) -> None:
+    message = tokenised(
+        nlp, "Can still run, can still feel everything. Does lymphoma spread to the spine?"
+    )
+    AskingTokens({}).process([message])
+    assert words(message) == ["does", "lymphoma", "spread", "to", "the", "spine", "?"]
