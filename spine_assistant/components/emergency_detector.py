@@ -34,6 +34,7 @@ from spine_assistant.knowledge.lexicon import (
     DIRECTIONS,
     GENERAL_LABEL,
     MODIFIERS,
+    NORMAL_STATE_LABEL,
     PERSON_LABEL,
     PSEUDO_NEGATION_LABEL,
     RED_FLAG_LABEL,
@@ -56,6 +57,8 @@ SCOPE_BREAKS = frozenset({",", ";", ":", "-", "–"})
 CLAUSE_BREAKS = frozenset({";", ":", "-", "–", "("})
 POSSESSIVES = frozenset({"my", "his", "her", "their", "our", "your"})
 NEGATIONS = frozenset({"not", "n't", "nt", "never", "no"})
+# a negation inside a flag that a normal state overlaps ("he isnt in control of his bowels")
+STATE_NEGATIONS = NEGATIONS | {"longer", "isnt", "arent", "wasnt"}
 AND_WORDS = frozenset({"and", "n", "&", "+"})  # "cant pee n legs r wobbly"
 # after a comma, a finding that changes is not part of a negated list ("no UO 10h, also
 # new reduced power both legs"; "not PU since 0800, legs weaker than yesterday")
@@ -244,11 +247,20 @@ class FlagContext:
         )
 
 
+def _says_normal(flag: Any, normal: list[Any]) -> bool:
+    """ "full control of her bladder" holds the words of "control of her bladder"; a
+    flag with its own negation ("not in control of her bladder") says the opposite."""
+    overlaps = any(n.start < flag.end and flag.start < n.end for n in normal)
+    return overlaps and not any(token.lower_ in STATE_NEGATIONS for token in flag)
+
+
 def red_flags(doc: Any) -> tuple[list[RedFlag], FlagContext]:
     context = FlagContext(doc)
+    normal = _spans(doc, CONTEXT_SPANS_KEY, NORMAL_STATE_LABEL)
     flags = [
         RedFlag(span, context.modifiers(span), context.of_someone(span))
         for span in _spans(doc, SAFETY_SPANS_KEY, RED_FLAG_LABEL)
+        if not _says_normal(span, normal)
     ]
     return flags, context
 

@@ -30,6 +30,7 @@ DIRECTIONS = ("forward", "backward")
 GENERAL_LABEL = "GENERAL"
 CURRENT_LABEL = "CURRENT"
 PSEUDO_NEGATION_LABEL = "PSEUDO_NEGATION"
+NORMAL_STATE_LABEL = "NORMAL_STATE"
 TERMINATE_LABEL = "TERMINATE"
 
 
@@ -44,6 +45,7 @@ class ContextCues:
 
     directed: dict[str, dict[str, list[Cue]]]
     pseudo_negation: list[Cue]
+    normal_state: list[Cue]
     general: list[Cue]
     current: list[Cue]
     terminate: list[Cue]
@@ -57,6 +59,7 @@ class ContextCues:
             for phrase in phrases
         ]
         pairs += [(PSEUDO_NEGATION_LABEL, phrase) for phrase in self.pseudo_negation]
+        pairs += [(NORMAL_STATE_LABEL, phrase) for phrase in self.normal_state]
         pairs += [(GENERAL_LABEL, phrase) for phrase in self.general]
         pairs += [(CURRENT_LABEL, phrase) for phrase in self.current]
         pairs += [(TERMINATE_LABEL, phrase) for phrase in self.terminate]
@@ -152,6 +155,7 @@ def _context(raw: dict[str, Any]) -> ContextCues:
     return ContextCues(
         directed,
         pseudo_negation=list(raw["pseudo_negation"]),
+        normal_state=list(raw["normal_state"]),
         general=list(raw["general"]),
         current=list(raw["current"]),
         terminate=list(raw["terminate"]),

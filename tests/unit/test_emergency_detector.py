@@ -102,6 +102,10 @@ DESCRIBED_EMERGENCIES = [
     "his knees keep buckling today",
     # "on exam" is a clinician's examination, not a student's
     "reduced saddle sensation on exam today, known prostate ca",
+    # a function no longer normal, in the words of a normal state
+    "she's not in control of her bladder anymore",
+    "he isn't in control of his bowels any more",
+    "my father no can walk from yesterday, he have cancer in prostate",
 ]
 
 MENTIONS = [
@@ -154,6 +158,11 @@ MENTIONS = [
     # nothing of the kind
     "hello",
     "how is it diagnosed",
+    # a function said to be normal
+    "she has full control of her bladder and bowels. how is it treated?",
+    "Dad has full feeling in his bottom and legs. Is NF2 linked to spinal tumours?",
+    "Normal sensation in the saddle area. What scans are used?",
+    "she has good bladder control, which cancers spread to the spine?",
 ]
 
 
