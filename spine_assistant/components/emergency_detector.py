@@ -59,6 +59,8 @@ POSSESSIVES = frozenset({"my", "his", "her", "their", "our", "your"})
 NEGATIONS = frozenset({"not", "n't", "nt", "never", "no"})
 # a negation inside a flag that a normal state overlaps ("he isnt in control of his bowels")
 STATE_NEGATIONS = NEGATIONS | {"longer", "isnt", "arent", "wasnt"}
+# negation words that deny a function is there ("he doesn't have control of his bladder")
+FUNCTION_NEGATIONS = STATE_NEGATIONS | {"without", "doesnt", "dont", "hasnt", "havent", "nor"}
 AND_WORDS = frozenset({"and", "n", "&", "+"})  # "cant pee n legs r wobbly"
 # after a comma, a finding that changes is not part of a negated list ("no UO 10h, also
 # new reduced power both legs"; "not PU since 0800, legs weaker than yesterday")
@@ -95,6 +97,7 @@ class FlagContext:
         self.people = _spans(doc, SAFETY_SPANS_KEY, PERSON_LABEL)
         self.terminators = _spans(doc, CONTEXT_SPANS_KEY, TERMINATE_LABEL)
         self.current = _spans(doc, CONTEXT_SPANS_KEY, CURRENT_LABEL)
+        self.normal_states = _spans(doc, CONTEXT_SPANS_KEY, NORMAL_STATE_LABEL)
         pseudo = _spans(doc, CONTEXT_SPANS_KEY, PSEUDO_NEGATION_LABEL)
 
         def cues(label: str) -> list[Any]:
@@ -157,6 +160,16 @@ class FlagContext:
         if direction == "backward" and self._new_clause(start, end):
             return False  # "he can't hold his wee, he had surgery two years ago"
         return modifier != "negated" or not self._ends_negation(start, end, flag.end)
+
+    def negates(self, span: Any) -> bool:
+        """A plain negation word reaches the span ("doesn't", "never"; not "no problems
+        with", which says a function is fine)."""
+        return any(
+            len(cue) == 1
+            and cue[0].lower_ in FUNCTION_NEGATIONS
+            and self._reaches(cue, span, "negated", "forward")
+            for cue in self.cues[("negated", "forward")]
+        )
 
     def _new_clause(self, start: int, end: int) -> bool:
         """A comma or "and" followed by someone: another clause, with its own time."""
@@ -247,22 +260,33 @@ class FlagContext:
         )
 
 
-def _says_normal(flag: Any, normal: list[Any]) -> bool:
-    """ "full control of her bladder" holds the words of "control of her bladder"; a
-    flag with its own negation ("not in control of her bladder") says the opposite."""
-    overlaps = any(n.start < flag.end and flag.start < n.end for n in normal)
-    return overlaps and not any(token.lower_ in STATE_NEGATIONS for token in flag)
+def _normal_state(flag: Any, context: FlagContext) -> str | None:
+    """ "normal" when the flag's words are part of a function said to be there ("has
+    control of her bladder"), "lost" when a negation reaches that state ("doesn't have
+    control of his bladder"); None for a flag with its own negation ("not in control of
+    her bladder") or outside any such state."""
+    if any(token.lower_ in STATE_NEGATIONS for token in flag):
+        return None
+    states = [s for s in context.normal_states if s.start < flag.end and flag.start < s.end]
+    if not states:
+        return None
+    return "lost" if any(context.negates(state) for state in states) else "normal"
+
+
+def _red_flag(span: Any, context: FlagContext) -> RedFlag | None:
+    state = _normal_state(span, context)
+    if state == "normal":
+        return None
+    modifiers = context.modifiers(span)
+    if state == "lost":
+        modifiers -= {"negated"}  # the negation was of the function, not of the flag
+    return RedFlag(span, modifiers, context.of_someone(span))
 
 
 def red_flags(doc: Any) -> tuple[list[RedFlag], FlagContext]:
     context = FlagContext(doc)
-    normal = _spans(doc, CONTEXT_SPANS_KEY, NORMAL_STATE_LABEL)
-    flags = [
-        RedFlag(span, context.modifiers(span), context.of_someone(span))
-        for span in _spans(doc, SAFETY_SPANS_KEY, RED_FLAG_LABEL)
-        if not _says_normal(span, normal)
-    ]
-    return flags, context
+    found = (_red_flag(span, context) for span in _spans(doc, SAFETY_SPANS_KEY, RED_FLAG_LABEL))
+    return [flag for flag in found if flag is not None], context
 
 
 def symptom_words_only_mentioned(doc: Any, context: FlagContext) -> bool:

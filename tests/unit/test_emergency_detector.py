@@ -106,6 +106,10 @@ DESCRIBED_EMERGENCIES = [
     "she's not in control of her bladder anymore",
     "he isn't in control of his bowels any more",
     "my father no can walk from yesterday, he have cancer in prostate",
+    "he doesn't have control of his bladder",
+    "dad hasn't got any control over his bowels",
+    "he doesn't have any feeling in his bottom",
+    "mum doesn't have bladder control anymore",
 ]
 
 MENTIONS = [
@@ -163,6 +167,9 @@ MENTIONS = [
     "Dad has full feeling in his bottom and legs. Is NF2 linked to spinal tumours?",
     "Normal sensation in the saddle area. What scans are used?",
     "she has good bladder control, which cancers spread to the spine?",
+    "He has bladder control and can walk. What is a biopsy?",
+    "She still has control of her bladder. What is MSCC?",
+    "He didn't have control of his bladder two years ago, it cleared up. What is MSCC?",
 ]
 
 
