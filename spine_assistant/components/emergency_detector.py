@@ -55,12 +55,25 @@ PERSON_WINDOW = 3
 FOLLOW_UP_TOKENS = 15
 SCOPE_BREAKS = frozenset({",", ";", ":", "-", "–"})
 CLAUSE_BREAKS = frozenset({";", ":", "-", "–", "("})
+DASHES = frozenset({"-", "–"})
+
+
+def breaks(token: Any, kinds: frozenset[str]) -> bool:
+    """A dash inside a word ("cross-legged", "Von Hippel-Lindau") breaks nothing."""
+    if token.text in DASHES and not token.whitespace_:
+        before = token.doc[token.i - 1] if token.i > 0 else None
+        if before is not None and not before.whitespace_:
+            return False
+    return token.text in kinds
+
+
 POSSESSIVES = frozenset({"my", "his", "her", "their", "our", "your"})
 NEGATIONS = frozenset({"not", "n't", "nt", "never", "no"})
 # a negation inside a flag that a normal state overlaps ("he isnt in control of his bowels")
 STATE_NEGATIONS = NEGATIONS | {"longer", "isnt", "arent", "wasnt"}
 # negation words that deny a function is there ("he doesn't have control of his bladder")
 FUNCTION_NEGATIONS = STATE_NEGATIONS | {"without", "doesnt", "dont", "hasnt", "havent", "nor"}
+LOSS_WORDS = frozenset({"lose", "lost", "losing", "loss"})
 AND_WORDS = frozenset({"and", "n", "&", "+"})  # "cant pee n legs r wobbly"
 # after a comma, a finding that changes is not part of a negated list ("no UO 10h, also
 # new reduced power both legs"; "not PU since 0800, legs weaker than yesterday")
@@ -72,6 +85,7 @@ NOW_AFTER_FLAG = 3
 # kinds of red flag whose own words may be a negation ("can't walk", "can't pee")
 NEGATION_IN_FLAG = frozenset({"cannot_walk", "bladder_bowel", "saddle_numbness"})
 LINKING_WORDS = frozenset({"in", "of", "for", "with", "on"})
+ANYONE = frozenset({"a", "an", "any", "every", "each"})  # "a patient", "any person"
 
 
 @dataclass(frozen=True)
@@ -89,24 +103,29 @@ def _spans(doc: Any, key: str, label: str) -> list[Any]:
     return [span for span in doc.spans.get(key, []) if span.label_ == label]
 
 
+def _inside(span: Any, others: list[Any]) -> bool:
+    return any(o.start <= span.start and span.end <= o.end and o != span for o in others)
+
+
 class FlagContext:
     """The cue spans of one message, and which of them reach a given red flag."""
 
     def __init__(self, doc: Any) -> None:
         self.doc = doc
         self.people = _spans(doc, SAFETY_SPANS_KEY, PERSON_LABEL)
-        self.terminators = _spans(doc, CONTEXT_SPANS_KEY, TERMINATE_LABEL)
-        self.current = _spans(doc, CONTEXT_SPANS_KEY, CURRENT_LABEL)
         self.normal_states = _spans(doc, CONTEXT_SPANS_KEY, NORMAL_STATE_LABEL)
         pseudo = _spans(doc, CONTEXT_SPANS_KEY, PSEUDO_NEGATION_LABEL)
 
         def cues(label: str) -> list[Any]:
-            """The cues of `label` outside a pseudo-cue ("no idea", "on exam")."""
+            """The cues of `label` outside a pseudo-cue ("no idea", "on exam", "a while")."""
             return [
                 cue
                 for cue in _spans(doc, CONTEXT_SPANS_KEY, label)
                 if not any(p.start <= cue.start and cue.end <= p.end for p in pseudo)
             ]
+
+        self.terminators = cues(TERMINATE_LABEL)
+        current = cues(CURRENT_LABEL)
 
         # "on exam today" is a clinician's examination, not a student's
         self.is_learning = bool(cues(GENERAL_LABEL))
@@ -115,10 +134,17 @@ class FlagContext:
             for span in doc.spans.get(SAFETY_SPANS_KEY, [])
             if span.label_ in (SYMPTOM_LABEL, RED_FLAG_LABEL)
         ]
-        self.cues = {
+        found = {
             (modifier, direction): cues(cue_label(modifier, direction))
             for modifier in MODIFIERS
             for direction in DIRECTIONS
+        }
+        resolved = found[("historical", "backward")] + found[("negated", "backward")]
+        # "he's fine now" says nothing is happening now; "since last month" is not over
+        self.current = [cue for cue in current if not _inside(cue, resolved)]
+        self.cues = {
+            key: [cue for cue in cues if key[0] != "historical" or not _inside(cue, current)]
+            for key, cues in found.items()
         }
 
     def _person_at(self, index: int) -> bool:
@@ -132,7 +158,7 @@ class FlagContext:
         what to do my dad can't walk"; a possessive, "in my bottom", does not)."""
         for index in range(start, end):
             token = self.doc[index]
-            if token.lower_ in AND_WORDS or token.text in CLAUSE_BREAKS:
+            if token.lower_ in AND_WORDS or breaks(token, CLAUSE_BREAKS):
                 return True
             if token.text == "," and any(self._person_at(i) for i in range(index + 1, index + 3)):
                 return True
@@ -155,19 +181,24 @@ class FlagContext:
             return False
         if any(start <= term.start and term.end <= end for term in self.terminators):
             return False
-        if any(self.doc[index].text in CLAUSE_BREAKS for index in range(start, end)):
+        if any(breaks(self.doc[index], CLAUSE_BREAKS) for index in range(start, end)):
             return False
         if direction == "backward" and self._new_clause(start, end):
             return False  # "he can't hold his wee, he had surgery two years ago"
         return modifier != "negated" or not self._ends_negation(start, end, flag.end)
 
-    def negates(self, span: Any) -> bool:
-        """A plain negation word reaches the span ("doesn't", "never"; not "no problems
-        with", which says a function is fine)."""
+    def negates(self, state: Any) -> bool:
+        """A plain negation word reaches a normal state ("doesn't have control"; not "no
+        problems with", which says a function is fine), with no loss in between ("hasn't
+        lost any bladder control"); a state holding its own negation ("no trouble") is
+        normal whatever comes before it."""
+        if any(token.lower_ in FUNCTION_NEGATIONS for token in state):
+            return False
         return any(
             len(cue) == 1
             and cue[0].lower_ in FUNCTION_NEGATIONS
-            and self._reaches(cue, span, "negated", "forward")
+            and self._reaches(cue, state, "negated", "forward")
+            and not any(t.lemma_ in LOSS_WORDS for t in self.doc[cue.end : state.start])
             for cue in self.cues[("negated", "forward")]
         )
 
@@ -184,19 +215,26 @@ class FlagContext:
         word ("weakness in my dad's legs", "loss of control in him"), with no
         punctuation in between ("for my essay: loss of bladder control" is not). In a
         learning message only someone right at the flag counts ("I can't walk", not
-        "I know leg weakness is a red flag")."""
+        "I know leg weakness is a red flag"). Anyone is no one in particular ("is sudden
+        back pain in a cancer patient always spinal mets?")."""
         after = flag.end if flag.end < len(self.doc) else None
         linked = after is not None and self.doc[after].lower_ in LINKING_WORDS
         window = 1 if self.is_learning else PERSON_WINDOW
+        people = [p for p in self.people if not self._anyone(p)]
 
         def unbroken(start: int, end: int) -> bool:
-            return not any(token.text in SCOPE_BREAKS for token in self.doc[start:end])
+            return not any(breaks(token, SCOPE_BREAKS) for token in self.doc[start:end])
 
         return any(
             (flag.start - window <= p.start < flag.end and unbroken(p.end, flag.start))
             or (linked and flag.end < p.start <= flag.end + PERSON_WINDOW)
-            for p in self.people
+            for p in people
         )
+
+    def _anyone(self, person: Any) -> bool:
+        """ "a patient", "any cancer patient": an article up to two words before."""
+        before = self.doc[max(person.start - 2, 0) : person.start]
+        return any(token.lower_ in ANYONE for token in before)
 
     def modifiers(self, flag: Any) -> frozenset[str]:
         found = {
@@ -224,7 +262,7 @@ class FlagContext:
         return any(
             cue.sent.start == flag.sent.start
             and flag.end <= cue.start <= flag.end + NOW_AFTER_FLAG
-            and not any(token.text in SCOPE_BREAKS for token in self.doc[flag.end : cue.start])
+            and not any(breaks(token, SCOPE_BREAKS) for token in self.doc[flag.end : cue.start])
             for cue in self.current
         )
 
@@ -264,9 +302,13 @@ def _normal_state(flag: Any, context: FlagContext) -> str | None:
     """ "normal" when the flag's words are part of a function said to be there ("has
     control of her bladder"), "lost" when a negation reaches that state ("doesn't have
     control of his bladder"); None for a flag with its own negation ("not in control of
-    her bladder") or outside any such state."""
+    her bladder") or outside any such state. A state that holds the flag's negation
+    ("not having any trouble passing urine") makes it "normal"."""
     if any(token.lower_ in STATE_NEGATIONS for token in flag):
-        return None
+        negation_is_the_states = any(
+            s.start <= flag.start < s.end and s.end < flag.end for s in context.normal_states
+        )
+        return "normal" if negation_is_the_states else None
     states = [s for s in context.normal_states if s.start < flag.end and flag.start < s.end]
     if not states:
         return None

@@ -110,6 +110,22 @@ DESCRIBED_EMERGENCIES = [
     "dad hasn't got any control over his bowels",
     "he doesn't have any feeling in his bottom",
     "mum doesn't have bladder control anymore",
+    # a lost ability in other words, and durations that are not over
+    "he doesn't have the strength to stand up since this morning",
+    "he's lost the use of his legs",
+    "he doesn't know when he needs to go to the toilet any more",
+    "no sensation when wiping since yesterday",
+    "my legs don't feel like mine anymore",
+    "my legs have no strength",
+    "I have lost all sensation in my legs",
+    "she's not walking since yesterday",
+    "he has stopped being able to walk",
+    "my legs have been weak since last month",
+    "he's had trouble passing urine since yesterday",
+    "she can barely feel her bottom on the seat today",
+    "i can't wiggle my toes since this morning",
+    "dad's legs won't take his weight tonight",
+    "sudden really bad pain in the middle of my back an hour ago, I have myeloma",
 ]
 
 MENTIONS = [
@@ -170,6 +186,13 @@ MENTIONS = [
     "He has bladder control and can walk. What is a biopsy?",
     "She still has control of her bladder. What is MSCC?",
     "He didn't have control of his bladder two years ago, it cleared up. What is MSCC?",
+    "He hasn't lost any bowel control. What is a biopsy?",
+    "I'm not having any trouble passing water. What does surgery aim to do?",
+    "Can weak legs come from the tumour? He's fine now, I'm only asking.",
+    "My foot went numb for a few minutes last week sitting cross-legged, then went away.",
+    "He couldn't move his legs for a while after a spinal anaesthetic years ago, but it wore off.",
+    "Is sudden severe back pain in a cancer patient always serious?",
+    "In a case study where a patient can't walk, what complication is that?",
 ]
 
 
