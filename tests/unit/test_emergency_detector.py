@@ -126,6 +126,7 @@ DESCRIBED_EMERGENCIES = [
     "i can't wiggle my toes since this morning",
     "dad's legs won't take his weight tonight",
     "sudden really bad pain in the middle of my back an hour ago, I have myeloma",
+    "could my husband become paralysed? he can't move his legs since this morning",
 ]
 
 MENTIONS = [
@@ -193,6 +194,8 @@ MENTIONS = [
     "He couldn't move his legs for a while after a spinal anaesthetic years ago, but it wore off.",
     "Is sudden severe back pain in a cancer patient always serious?",
     "In a case study where a patient can't walk, what complication is that?",
+    "Could my wife become paralysed from her bone mets?",
+    "will he end up paralysed from the tumour?",
 ]
 
 
