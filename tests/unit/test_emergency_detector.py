@@ -127,6 +127,7 @@ DESCRIBED_EMERGENCIES = [
     "dad's legs won't take his weight tonight",
     "sudden really bad pain in the middle of my back an hour ago, I have myeloma",
     "could my husband become paralysed? he can't move his legs since this morning",
+    "he is dragging his foot since monday",
 ]
 
 MENTIONS = [
