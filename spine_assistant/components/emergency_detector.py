@@ -8,6 +8,8 @@ Harkema et al. 2009, on the cue spans the pipeline marks): a negated ("no leg
 weakness"), past and resolved ("two years ago ... it cleared up"), hypothetical ("what
 should we watch for?") or learning ("nursing student revising red flags") mention is
 not an emergency, and neither is a general question ("is incontinence a symptom?").
+A function said to be there ("she's in control of her bladder") holds no red flag; said
+to be gone ("he doesn't have control of his bladder"), it is one, whatever the negation.
 The classifier's own `emergency` prediction stands when no red flag is found and it is
 sure enough, and is withdrawn when every red flag found is one of those mentions, or
 when there is none and every symptom word is ("no numbness or weakness at all").
@@ -56,17 +58,6 @@ FOLLOW_UP_TOKENS = 15
 SCOPE_BREAKS = frozenset({",", ";", ":", "-", "–"})
 CLAUSE_BREAKS = frozenset({";", ":", "-", "–", "("})
 DASHES = frozenset({"-", "–"})
-
-
-def breaks(token: Any, kinds: frozenset[str]) -> bool:
-    """A dash inside a word ("cross-legged", "Von Hippel-Lindau") breaks nothing."""
-    if token.text in DASHES and not token.whitespace_:
-        before = token.doc[token.i - 1] if token.i > 0 else None
-        if before is not None and not before.whitespace_:
-            return False
-    return token.text in kinds
-
-
 POSSESSIVES = frozenset({"my", "his", "her", "their", "our", "your"})
 NEGATIONS = frozenset({"not", "n't", "nt", "never", "no"})
 # a negation inside a flag that a normal state overlaps ("he isnt in control of his bowels")
@@ -86,6 +77,15 @@ NOW_AFTER_FLAG = 3
 NEGATION_IN_FLAG = frozenset({"cannot_walk", "bladder_bowel", "saddle_numbness"})
 LINKING_WORDS = frozenset({"in", "of", "for", "with", "on"})
 ANYONE = frozenset({"a", "an", "any", "every", "each"})  # "a patient", "any person"
+
+
+def breaks(token: Any, kinds: frozenset[str]) -> bool:
+    """A dash inside a word ("cross-legged", "Von Hippel-Lindau") breaks nothing."""
+    if token.text in DASHES and not token.whitespace_:
+        before = token.doc[token.i - 1] if token.i > 0 else None
+        if before is not None and not before.whitespace_:
+            return False
+    return token.text in kinds
 
 
 @dataclass(frozen=True)
