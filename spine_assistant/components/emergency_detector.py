@@ -104,7 +104,11 @@ def _spans(doc: Any, key: str, label: str) -> list[Any]:
 
 
 def _inside(span: Any, others: list[Any]) -> bool:
-    return any(o.start <= span.start and span.end <= o.end and o != span for o in others)
+    return any(o.start <= span.start and span.end <= o.end for o in others)
+
+
+def _overlaps(a: Any, b: Any) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 class FlagContext:
@@ -113,15 +117,15 @@ class FlagContext:
     def __init__(self, doc: Any) -> None:
         self.doc = doc
         self.people = _spans(doc, SAFETY_SPANS_KEY, PERSON_LABEL)
+        # "a patient", "any cancer patient": no one in particular
+        self.particular_people = [p for p in self.people if not self._anyone(p)]
         self.normal_states = _spans(doc, CONTEXT_SPANS_KEY, NORMAL_STATE_LABEL)
         pseudo = _spans(doc, CONTEXT_SPANS_KEY, PSEUDO_NEGATION_LABEL)
 
         def cues(label: str) -> list[Any]:
             """The cues of `label` outside a pseudo-cue ("no idea", "on exam", "a while")."""
             return [
-                cue
-                for cue in _spans(doc, CONTEXT_SPANS_KEY, label)
-                if not any(p.start <= cue.start and cue.end <= p.end for p in pseudo)
+                cue for cue in _spans(doc, CONTEXT_SPANS_KEY, label) if not _inside(cue, pseudo)
             ]
 
         self.terminators = cues(TERMINATE_LABEL)
@@ -173,7 +177,7 @@ class FlagContext:
         return False
 
     def _reaches(self, cue: Any, flag: Any, modifier: str, direction: str) -> bool:
-        if cue.sent.start != flag.sent.start or (cue.start < flag.end and flag.start < cue.end):
+        if cue.sent.start != flag.sent.start or _overlaps(cue, flag):
             return False
         start, end = (cue.end, flag.start) if direction == "forward" else (flag.end, cue.start)
         window = NEGATION_WINDOW if modifier == "negated" else CUE_WINDOW
@@ -220,7 +224,6 @@ class FlagContext:
         after = flag.end if flag.end < len(self.doc) else None
         linked = after is not None and self.doc[after].lower_ in LINKING_WORDS
         window = 1 if self.is_learning else PERSON_WINDOW
-        people = [p for p in self.people if not self._anyone(p)]
 
         def unbroken(start: int, end: int) -> bool:
             return not any(breaks(token, SCOPE_BREAKS) for token in self.doc[start:end])
@@ -228,11 +231,11 @@ class FlagContext:
         return any(
             (flag.start - window <= p.start < flag.end and unbroken(p.end, flag.start))
             or (linked and flag.end < p.start <= flag.end + PERSON_WINDOW)
-            for p in people
+            for p in self.particular_people
         )
 
     def _anyone(self, person: Any) -> bool:
-        """ "a patient", "any cancer patient": an article up to two words before."""
+        """An article up to two words before the person."""
         before = self.doc[max(person.start - 2, 0) : person.start]
         return any(token.lower_ in ANYONE for token in before)
 
@@ -309,7 +312,7 @@ def _normal_state(flag: Any, context: FlagContext) -> str | None:
             s.start <= flag.start < s.end and s.end < flag.end for s in context.normal_states
         )
         return "normal" if negation_is_the_states else None
-    states = [s for s in context.normal_states if s.start < flag.end and flag.start < s.end]
+    states = [s for s in context.normal_states if _overlaps(s, flag)]
     if not states:
         return None
     return "lost" if any(context.negates(state) for state in states) else "normal"
