@@ -33,6 +33,8 @@ def reader(knowledge: Knowledge, lexicon: Lexicon, nlp: Any) -> QuestionReader:
         ("what stage is cancer once it reaches the spine?", "definition", "stages"),
         ("what does mHNPC stand for?", "study_prostate_surgery", "stands for"),
         ("how do I join the SBRT study?", "study_sbrt", "where or how"),
+        ("how do I book an appointment with the spine team?", "examination", "where or how"),
+        ("does bladder control come back after surgery?", "complications_other", "recover"),
     ],
 )
 def test_a_kind_the_topic_does_not_give_is_refused(
@@ -50,6 +52,10 @@ def test_a_kind_the_topic_does_not_give_is_refused(
         ("which cancers spread to the spine?", "common_cancers"),
         ("what are the goals of surgery?", "surgery_goals"),
         ("can it cause paralysis?", "complications_neurological"),
+        # recurrence is a listed complication; a first appointment is not a booking
+        ("can spinal metastases come back after surgery?", "complications_other"),
+        ("could the tumour be coming back?", "complications_other"),
+        ("what happens at the first appointment?", "examination"),
     ],
 )
 def test_what_the_topic_gives_is_not_refused(
