@@ -111,3 +111,6 @@ def test_the_vocabulary_is_learnt_from_the_page_and_answerable_examples(
     assert loaded.missing_terms(nlp("what does zorbulation mean?")) == []  # answerable example
     assert loaded.missing_terms(nlp("what is thoracic?")) == []  # the page's own word
     assert loaded.missing_terms(nlp("is kyphoplasty used?")) != []  # only an unanswerable example
+    # how people frame a question, not what they ask about (lexicon asking_words)
+    assert loaded.missing_terms(nlp("wat shud i look out for, is there a checklist?")) == []
+    assert loaded.missing_terms(nlp("flashcards for my dissertation: symptoms?")) == []
