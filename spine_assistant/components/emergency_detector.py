@@ -34,6 +34,7 @@ from spine_assistant.knowledge.lexicon import (
     CONTEXT_SPANS_KEY,
     CURRENT_LABEL,
     DIRECTIONS,
+    GENERAL_HERE_LABEL,
     GENERAL_LABEL,
     MODIFIERS,
     NORMAL_STATE_LABEL,
@@ -74,7 +75,9 @@ CHANGE_WORDS = frozenset(
 # a present-time cue this close after a flag dates the flag itself ("cant pee since last nite")
 NOW_AFTER_FLAG = 3
 # kinds of red flag whose own words may be a negation ("can't walk", "can't pee")
-NEGATION_IN_FLAG = frozenset({"cannot_walk", "bladder_bowel", "saddle_numbness"})
+NEGATION_IN_FLAG = frozenset(
+    {"cannot_walk", "bladder_bowel", "saddle_numbness", "uncontrolled_back_pain"}
+)
 LINKING_WORDS = frozenset({"in", "of", "for", "with", "on"})
 ANYONE = frozenset({"a", "an", "any", "every", "each"})  # "a patient", "any person"
 
@@ -133,6 +136,7 @@ class FlagContext:
 
         # "on exam today" is a clinician's examination, not a student's
         self.is_learning = bool(cues(GENERAL_LABEL))
+        self.learning_sentences = {cue.sent.start for cue in cues(GENERAL_HERE_LABEL)}
         self.findings = [
             span.start
             for span in doc.spans.get(SAFETY_SPANS_KEY, [])
@@ -143,6 +147,18 @@ class FlagContext:
             for modifier in MODIFIERS
             for direction in DIRECTIONS
         }
+        # the negation of a sign that is one ("cannot walk, legs feel drunk") is the
+        # sign's own word and negates nothing after it
+        signs_with_negation = [
+            span
+            for span in _spans(doc, SAFETY_SPANS_KEY, RED_FLAG_LABEL)
+            if span.id_ in NEGATION_IN_FLAG
+        ]
+        for direction in DIRECTIONS:
+            negations = found[("negated", direction)]
+            found[("negated", direction)] = [
+                cue for cue in negations if not _inside(cue, signs_with_negation)
+            ]
         resolved = found[("historical", "backward")] + found[("negated", "backward")]
         # "he's fine now" says nothing is happening now; "since last month" is not over
         self.current = [cue for cue in current if not _inside(cue, resolved)]
@@ -223,7 +239,7 @@ class FlagContext:
         back pain in a cancer patient always spinal mets?")."""
         after = flag.end if flag.end < len(self.doc) else None
         linked = after is not None and self.doc[after].lower_ in LINKING_WORDS
-        window = 1 if self.is_learning else PERSON_WINDOW
+        window = 1 if self.learning_at(flag) else PERSON_WINDOW
 
         def unbroken(start: int, end: int) -> bool:
             return not any(breaks(token, SCOPE_BREAKS) for token in self.doc[start:end])
@@ -233,6 +249,10 @@ class FlagContext:
             or (linked and flag.end < p.start <= flag.end + PERSON_WINDOW)
             for p in self.particular_people
         )
+
+    def learning_at(self, span: Any) -> bool:
+        """A learning cue in the message, or a weaker one in the span's sentence."""
+        return self.is_learning or span.sent.start in self.learning_sentences
 
     def _anyone(self, person: Any) -> bool:
         """An article up to two words before the person."""
@@ -252,7 +272,7 @@ class FlagContext:
         if self.of_someone(flag):
             if self._now_near(flag):
                 found -= {"hypothetical"}  # "what if my legs have gone weak since Monday"
-        elif self.is_learning:
+        elif self.learning_at(flag):
             found.add("learning")
         elif self._now_right_after(flag.sent):
             found -= {"hypothetical"}  # "is it serious if…? It's new since last night."

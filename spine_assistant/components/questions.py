@@ -24,8 +24,10 @@ def ends_with_question_mark(sentence: Any) -> bool:
 
 
 def opens_like_question(sentence: Any) -> bool:
-    first = next((token.lower_ for token in sentence if not token.is_punct), "")
-    return first in QUESTION_OPENERS
+    """A question word first, unless a negation follows it: "Cannot walk since this
+    morning" and "Does not know when he needs to go" state something."""
+    words = [token.lower_ for token in sentence if not token.is_punct]
+    return bool(words) and words[0] in QUESTION_OPENERS and words[1:2] not in (["not"], ["n't"])
 
 
 def is_question(sentence: Any) -> bool:

@@ -28,6 +28,7 @@ PERSON_LABEL = "PERSON_REF"
 MODIFIERS = ("negated", "historical", "hypothetical", "possibility")
 DIRECTIONS = ("forward", "backward")
 GENERAL_LABEL = "GENERAL"
+GENERAL_HERE_LABEL = "GENERAL_HERE"
 CURRENT_LABEL = "CURRENT"
 PSEUDO_NEGATION_LABEL = "PSEUDO_NEGATION"
 NORMAL_STATE_LABEL = "NORMAL_STATE"
@@ -47,6 +48,7 @@ class ContextCues:
     pseudo_negation: list[Cue]
     normal_state: list[Cue]
     general: list[Cue]
+    general_here: list[Cue]
     current: list[Cue]
     terminate: list[Cue]
 
@@ -61,6 +63,7 @@ class ContextCues:
         pairs += [(PSEUDO_NEGATION_LABEL, phrase) for phrase in self.pseudo_negation]
         pairs += [(NORMAL_STATE_LABEL, phrase) for phrase in self.normal_state]
         pairs += [(GENERAL_LABEL, phrase) for phrase in self.general]
+        pairs += [(GENERAL_HERE_LABEL, phrase) for phrase in self.general_here]
         pairs += [(CURRENT_LABEL, phrase) for phrase in self.current]
         pairs += [(TERMINATE_LABEL, phrase) for phrase in self.terminate]
         return pairs
@@ -157,6 +160,7 @@ def _context(raw: dict[str, Any]) -> ContextCues:
         pseudo_negation=list(raw["pseudo_negation"]),
         normal_state=list(raw["normal_state"]),
         general=list(raw["general"]),
+        general_here=list(raw["general_here"]),
         current=list(raw["current"]),
         terminate=list(raw["terminate"]),
     )

@@ -59,3 +59,9 @@ def test_a_question_mark_outranks_an_opening_word(nlp: Any) -> None:
     )
     AskingTokens({}).process([message])
     assert words(message) == ["does", "lymphoma", "spread", "to", "the", "spine", "?"]
+
+
+def test_an_opening_word_with_a_negation_states_something(nlp: Any) -> None:
+    message = tokenised(nlp, "Cannot walk far these days. What does keyhole surgery do")
+    AskingTokens({}).process([message])
+    assert words(message) == ["what", "does", "keyhole", "surgery", "do"]

@@ -128,6 +128,21 @@ DESCRIBED_EMERGENCIES = [
     "sudden really bad pain in the middle of my back an hour ago, I have myeloma",
     "could my husband become paralysed? he can't move his legs since this morning",
     "he is dragging his foot since monday",
+    # a sign that holds its own negation negates nothing after it
+    "cannot stand up straight, keep falling over, legs feel like jelly",
+    # a statement that opens like a question
+    "Cannot feel my feet properly since this afternoon",
+    # "generally" in another sentence does not make a report a learning question
+    "Since Friday my dad has been barely making it to the loo. What is MSCC generally?",
+    # wet or soiled without knowing, or emptied by itself
+    "her sheets were soaked this morning and she never noticed",
+    "he was wet through at lunch and had no idea",
+    "my bladder just let go in the supermarket",
+    "urine keeps leaking out by itself since tuesday",
+    # severe pain in other words
+    "my back pain has kept me up all night, the worst ever, and I have bone mets",
+    "back pain since yesterday and the morphine isn't touching it, known lung ca",
+    "huge pain in the middle of my back since this morning, I have myeloma",
 ]
 
 MENTIONS = [
@@ -201,6 +216,8 @@ MENTIONS = [
     "Nothing in his legs has changed. What is a CT scan for?",
     "I can hardly feel comfortable in a chair with this back ache. What is MSCC?",
     "It's hard to pass the time in hospital. What does surgery aim to do?",
+    "Hypothetically, if someone can't walk, is it always cord compression?",
+    "I got soaked in the rain and didn't notice the time. Which scan is used?",
 ]
 
 
