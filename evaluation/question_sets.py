@@ -31,6 +31,7 @@ VALIDATION_FILES = (
     SETS_DIR / "validation_safety_probe.yml",
     SETS_DIR / "validation_safety_probe2.yml",
     SETS_DIR / "validation_safety_probe3.yml",
+    SETS_DIR / "validation_safety_probe4.yml",
 )
 BLIND_TEST_FILE = SETS_DIR / "blind_test.yml"
 TRAINING_DIR = PROJECT_ROOT / "data" / "nlu"
