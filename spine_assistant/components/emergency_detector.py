@@ -6,8 +6,10 @@ override the predicted intent. Over-alarming frightens people and teaches them t
 ignore the warning, so each flag is read in its context first (the ConText algorithm,
 Harkema et al. 2009, on the cue spans the pipeline marks): a negated ("no leg
 weakness"), past and resolved ("two years ago ... it cleared up"), hypothetical ("what
-should we watch for?") or learning ("nursing student revising red flags") mention is
-not an emergency, and neither is a general question ("is incontinence a symptom?").
+should we watch for?"), learning ("nursing student revising red flags") or reported
+("my GP said leg weakness could be an infection") mention is not an emergency, and
+neither is a general question ("is incontinence a symptom?"). Reported speech about
+someone ("mum says she can't feel her legs") is a report.
 A function said to be there ("she's in control of her bladder") holds no red flag; said
 to be gone ("he doesn't have control of his bladder"), it is one, whatever the negation.
 The classifier's own `emergency` prediction stands when no red flag is found and it is
@@ -132,7 +134,7 @@ class FlagContext:
             ]
 
         self.terminators = cues(TERMINATE_LABEL)
-        current = cues(CURRENT_LABEL)
+        current = _spans(doc, CONTEXT_SPANS_KEY, CURRENT_LABEL)  # "ever since", "exam today"
 
         # "on exam today" is a clinician's examination, not a student's
         self.is_learning = bool(cues(GENERAL_LABEL))
@@ -248,6 +250,17 @@ class FlagContext:
             (flag.start - window <= p.start < flag.end and unbroken(p.end, flag.start))
             or (linked and flag.end < p.start <= flag.end + PERSON_WINDOW)
             for p in self.particular_people
+            if not self._owns_something_else(p, flag)
+        )
+
+    def _owns_something_else(self, person: Any, flag: Any) -> bool:
+        """ "My GP said leg weakness…": a possessive two or more words before the flag,
+        not followed by someone ("my dad's legs"), is about something else ("my left
+        leg" is about the leg)."""
+        return (
+            person.text.lower() in POSSESSIVES
+            and flag.start - person.end > 1
+            and not self._person_at(person.end)
         )
 
     def learning_at(self, span: Any) -> bool:
@@ -265,11 +278,18 @@ class FlagContext:
             for (modifier, direction), cues in self.cues.items()
             if any(self._reaches(cue, flag, modifier, direction) for cue in cues)
         }
+        # a time that opens the sentence dates what follows: "Last Christmas he couldn't stand"
+        if any(
+            cue.start == cue.sent.start and self._reaches(cue, flag, "historical", "forward")
+            for cue in self.cues[("historical", "backward")]
+        ):
+            found.add("historical")
         if flag.id_ not in NEGATION_IN_FLAG and any(t.lower_ in NEGATIONS for t in flag):
             found.add("negated")  # "his legs aren't weak"
         if any(pair == ("used", "to") for pair in pairwise(t.lower_ for t in flag)):
             found.add("historical")  # "my legs used to give way"
         if self.of_someone(flag):
+            found -= {"reported"}  # "mum says she can't feel her legs"
             if self._now_near(flag):
                 found -= {"hypothetical"}  # "what if my legs have gone weak since Monday"
         elif self.learning_at(flag):

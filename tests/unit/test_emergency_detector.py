@@ -143,6 +143,17 @@ DESCRIBED_EMERGENCIES = [
     "my back pain has kept me up all night, the worst ever, and I have bone mets",
     "back pain since yesterday and the morphine isn't touching it, known lung ca",
     "huge pain in the middle of my back since this morning, I have myeloma",
+    "since this morning grandad keeps messing himself",
+    "her left foot drags since friday",
+    "Ever since Monday my right leg drags",  # "ever since" is no "if ever"
+    "his legs keep giving in when he walks, since yesterday",
+    "new bilateral LL paraesthesia since handover",
+    "3/5 weakness both legs on the ward round today",
+    "today she requires a hoist to transfer, known mets",
+    "dad can't manage the stairs tonight, known prostate ca",
+    "his legs won't do what he tells them since lunch",
+    "the bladder hasnt worked since last night",
+    "mum says she can't feel her legs",  # reported, but of someone
 ]
 
 MENTIONS = [
@@ -218,6 +229,11 @@ MENTIONS = [
     "It's hard to pass the time in hospital. What does surgery aim to do?",
     "Hypothetically, if someone can't walk, is it always cord compression?",
     "I got soaked in the rain and didn't notice the time. Which scan is used?",
+    "My GP said leg weakness could be many things. What else causes it?",
+    "A leaflet claims paralysis is common with spine tumours. Is it?",
+    "Last summer my dad couldn't walk for a day after a fall, he's been fine since.",
+    "Leg weakness isn't an issue for me. What does surgery aim to do?",
+    "We covered bladder dysfunction in class today, which cancers spread to the spine?",
 ]
 
 
