@@ -154,6 +154,8 @@ DESCRIBED_EMERGENCIES = [
     "his legs won't do what he tells them since lunch",
     "the bladder hasnt worked since last night",
     "mum says she can't feel her legs",  # reported, but of someone
+    # "can't … without": the legs do buckle
+    "since yesterday she can't reach the garden gate without her knees buckling",
 ]
 
 MENTIONS = [
@@ -234,6 +236,7 @@ MENTIONS = [
     "Last summer my dad couldn't walk for a day after a fall, he's been fine since.",
     "Leg weakness isn't an issue for me. What does surgery aim to do?",
     "We covered bladder dysfunction in class today, which cancers spread to the spine?",
+    "She walks the dog without any leg weakness. Which scan finds spinal mets?",
 ]
 
 
