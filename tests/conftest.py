@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import settings
 from rasa.shared.core.domain import Domain
 from rasa.shared.importers.importer import TrainingDataImporter
 from rasa_sdk import Tracker
@@ -17,6 +18,11 @@ from spine_assistant.knowledge import Knowledge, Lexicon, load_knowledge, load_l
 from spine_assistant.knowledge.paths import MODEL, PROJECT_ROOT
 
 SPACY_PIPELINE = PROJECT_ROOT / "build" / "spacy" / "en_spine_assistant"
+
+# Property tests check behaviour, never speed: Hypothesis's default 200 ms deadline per
+# example failed a clean CI run on a shared 2-core machine (one example took 401 ms once)
+settings.register_profile("no_deadline", deadline=None)
+settings.load_profile("no_deadline")
 
 
 def make_tracker(
