@@ -168,6 +168,10 @@ class FlagContext:
             key: [cue for cue in cues if key[0] != "historical" or not _inside(cue, current)]
             for key, cues in found.items()
         }
+        # a time that opens the sentence dates what follows: "Last Christmas he couldn't stand"
+        self.cues[("historical", "forward")] += [
+            cue for cue in self.cues[("historical", "backward")] if cue.start == cue.sent.start
+        ]
 
     def _person_at(self, index: int) -> bool:
         return any(person.start == index for person in self.people)
@@ -278,12 +282,6 @@ class FlagContext:
             for (modifier, direction), cues in self.cues.items()
             if any(self._reaches(cue, flag, modifier, direction) for cue in cues)
         }
-        # a time that opens the sentence dates what follows: "Last Christmas he couldn't stand"
-        if any(
-            cue.start == cue.sent.start and self._reaches(cue, flag, "historical", "forward")
-            for cue in self.cues[("historical", "backward")]
-        ):
-            found.add("historical")
         if flag.id_ not in NEGATION_IN_FLAG and any(t.lower_ in NEGATIONS for t in flag):
             found.add("negated")  # "his legs aren't weak"
         if any(pair == ("used", "to") for pair in pairwise(t.lower_ for t in flag)):
