@@ -22,6 +22,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,9 @@ from spine_assistant.knowledge.paths import KNOWLEDGE_DIR, PROJECT_ROOT
 from spine_assistant.knowledge.topics import FAQ_INTENT_PREFIX
 
 OUT_OF_SCOPE = "out_of_scope"
+# a number with a short unit ("68yo", "72M", "3wks", "2nd"): an age, a time or a count
+# in a clinical note, not a subject the page might lack
+NUMBER_WITH_UNIT = re.compile(r"\d+[a-z]{0,3}")
 NOT_ON_PAGE_ENTITY = "not_on_page"
 VOCABULARY_FILE = "vocabulary.json"
 
@@ -234,13 +238,19 @@ class AnswerabilityCheck(ProjectComponent):
         word = token.lower_
         return (
             word.isalnum()
-            and not word.isdigit()
+            and not NUMBER_WITH_UNIT.fullmatch(word)
             and len(word) > 2
             and word not in STOP_WORDS
             and word not in self._common
             and token.lemma_ not in self._known
             and not self._is_known(word)
+            and not self._dropped_g(word)
         )
+
+    def _dropped_g(self, word: str) -> bool:
+        """Text-speak that drops the final g ("smokin", "anythin") of a common or known word."""
+        full = f"{word}g"
+        return word.endswith("in") and (full in self._common or self._is_known(full))
 
     def missing_terms(self, doc: Any, sentences: list[Any] | None = None) -> list[tuple[int, int]]:
         """Token ranges (start, end) of words the page does not cover in the asking

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from spine_assistant.knowledge import Knowledge, Lexicon
@@ -30,6 +31,14 @@ OPENING_TOKENS = 4
 # kinds of thing the page names without ever explaining them
 NAMED_ONLY = ("syndrome", "cancer_type")
 ABBREVIATION = re.compile(r"\(([A-Za-z0-9]{2,10})\)")
+# "breast or prostate cancer, which is more likely…", "needle vs surgical biopsy": two
+# named things of one kind set against each other
+SET_AGAINST = frozenset({"vs", "vs.", "versus"})
+EITHER = frozenset({"or"})
+COMPARATIVES = frozenset(
+    "more less most least higher lower better worse faster slower likelier commoner".split()
+)
+COMPARISON = "comparison"
 
 Tokens = list[str]
 
@@ -44,11 +53,12 @@ def find(tokens: Tokens, cue: Tokens) -> list[int]:
 class QuestionReader:
     """The cues as token lists (tokenised by the project's pipeline when trained)."""
 
-    kinds: dict[str, dict[str, Any]] = field(default_factory=dict)  # says, cues, near
+    kinds: dict[str, dict[str, Any]] = field(default_factory=dict)  # says, cues, near, unless
     gives: dict[str, list[str]] = field(default_factory=dict)  # intent → kinds
     expanded: list[str] = field(default_factory=list)  # abbreviations the page spells out
     expansion_cues: list[Tokens] = field(default_factory=list)
     definition_cues: list[Tokens] = field(default_factory=list)
+    definition_tails: list[Tokens] = field(default_factory=list)
     # label → listed_as, the intents listing that kind, the values the page never names
     not_listed: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -59,13 +69,19 @@ class QuestionReader:
 
         return cls(
             kinds={
-                kind.name: {"says": kind.says, "cues": tokens(kind.cues), "near": kind.near}
+                kind.name: {
+                    "says": kind.says,
+                    "cues": tokens(kind.cues),
+                    "near": kind.near,
+                    "unless": tokens(kind.unless),
+                }
                 for kind in lexicon.question_types
             },
             gives={topic.intent: topic.gives for topic in knowledge.topics},
             expanded=sorted({m.lower() for m in ABBREVIATION.findall(knowledge.source_text())}),
             expansion_cues=tokens(lexicon.expansion_cues),
             definition_cues=tokens(lexicon.definition_cues),
+            definition_tails=tokens(lexicon.definition_tails),
             not_listed={
                 label: {
                     "listed_as": kind.listed_as,
@@ -83,6 +99,7 @@ class QuestionReader:
             "expanded": self.expanded,
             "expansion_cues": self.expansion_cues,
             "definition_cues": self.definition_cues,
+            "definition_tails": self.definition_tails,
             "not_listed": self.not_listed,
         }
 
@@ -100,6 +117,7 @@ class QuestionReader:
                 self._unexpanded(sentence, text, tokens)
                 or self._unexplained(sentence, text, entities)
                 or self._kind_not_given(tokens, intent)
+                or self._named_things_compared(sentence, tokens, intent, entities)
             )
             if reason:
                 return reason
@@ -132,7 +150,8 @@ class QuestionReader:
         return f"say what {named} stands for"
 
     def _unexplained(self, sentence: Any, text: str, entities: list[dict[str, Any]]) -> str | None:
-        """ "What is Turcot syndrome?": the page names such things but never explains them."""
+        """ "What is Turcot syndrome?", "Turcot syndrome is what?": the page names such
+        things but never explains them."""
         for entity in entities:
             start, end = entity.get("start"), entity.get("end")
             if entity.get("entity") not in NAMED_ONLY or start is None or end is None:
@@ -142,13 +161,39 @@ class QuestionReader:
             before = [t.lower_ for t in sentence if t.idx < start]
             while before and before[-1] in {"a", "an", "the"}:
                 before.pop()
-            after = [t for t in sentence if t.idx >= end and not t.is_punct]
-            asks = any(
+            after = [t.lower_ for t in sentence if t.idx >= end and not t.is_punct]
+            asks_before = not after and any(
                 len(cue) <= len(before) and before[-len(cue) :] == cue
                 for cue in self.definition_cues
             )
-            if asks and len(before) <= OPENING_TOKENS and not after:
+            asks_after = set(before) <= OPENING_FILLER and after in self.definition_tails
+            if (asks_before or asks_after) and len(before) <= OPENING_TOKENS:
                 return f"explain what {text[start:end]} is"
+        return None
+
+    def _named_things_compared(
+        self, sentence: Any, tokens: Tokens, intent: str, entities: list[dict[str, Any]]
+    ) -> str | None:
+        """ "Is breast or prostate cancer more likely to spread to the spine?": the page
+        lists both but never ranks them."""
+        if COMPARISON in self.gives.get(intent, []) or COMPARISON not in self.kinds:
+            return None
+        inside = sorted(
+            (
+                e
+                for e in entities
+                if e.get("start") is not None
+                and sentence.start_char <= int(e["start"]) < sentence.end_char
+            ),
+            key=lambda e: int(e["start"]),
+        )
+        for first, second in pairwise(inside):
+            same_kind = first.get("entity") == second.get("entity")
+            if not same_kind or first.get("value") == second.get("value"):
+                continue
+            between = {t.lower_ for t in sentence if first["end"] <= t.idx < second["start"]}
+            if between & SET_AGAINST or (between & EITHER and COMPARATIVES & set(tokens)):
+                return str(self.kinds[COMPARISON]["says"])
         return None
 
     def _kind_not_given(self, tokens: Tokens, intent: str) -> str | None:
@@ -156,6 +201,8 @@ class QuestionReader:
             if name in self.gives.get(intent, []):
                 continue
             if kind["near"] and not set(kind["near"]) & set(tokens):
+                continue
+            if any(find(tokens, phrase) for phrase in kind.get("unless", [])):
                 continue
             for cue in kind["cues"]:
                 starts = find(tokens, cue)

@@ -70,6 +70,11 @@ def build(lexicon: Lexicon) -> Language:
             patterns=[[{"NORM": variant.lower()}] for variant in variants],
             attrs={"LEMMA": lemma, "NORM": lemma},
         )
+    for lemma, expressions in lexicon.lemma_patterns.items():
+        attribute_ruler.add(
+            patterns=[[{"LOWER": {"REGEX": expression}}] for expression in expressions],
+            attrs={"LEMMA": lemma, "NORM": lemma},
+        )
     entity_ruler.add_patterns(
         [
             {"label": label, "pattern": phrase.lower(), "id": canonical}

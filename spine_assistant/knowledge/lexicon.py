@@ -7,7 +7,7 @@ them into the spaCy pipeline and spine_assistant/components/emergency_detector.p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -72,13 +72,15 @@ class ContextCues:
 @dataclass(frozen=True)
 class QuestionType:
     """A kind of answer a question may ask for (a figure, a duration …): its cue
-    phrases, what a refusal says the page does not do, and words one of which must be
-    near for it to count (none: any sentence)."""
+    phrases, what a refusal says the page does not do, words one of which must be
+    near for it to count (none: any sentence), and phrases that make a cue ask something
+    else ("how many kinds of biopsy" asks for the kinds, which the page lists)."""
 
     name: str
     says: str
     cues: list[str]
     near: list[str]
+    unless: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ class NotListed:
 @dataclass(frozen=True)
 class Lexicon:
     lemma_synonyms: dict[str, list[str]]
+    lemma_patterns: dict[str, list[str]]  # lemma → regular expressions on the lower-cased token
     entities: dict[str, dict[str, list[str]]]
     red_flags: dict[str, list[TokenPattern]]
     context: ContextCues
@@ -101,6 +104,7 @@ class Lexicon:
     question_types: list[QuestionType]
     expansion_cues: list[str]
     definition_cues: list[str]
+    definition_tails: list[str]
     asking_words: list[str]
     not_listed: dict[str, NotListed]
 
@@ -171,17 +175,25 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return Lexicon(
         lemma_synonyms=raw["lemma_synonyms"],
+        lemma_patterns=raw.get("lemma_patterns") or {},
         entities=raw["entities"],
         red_flags=raw["red_flags"],
         context=_context(raw["context"]),
         symptom_words=list(raw["symptom_words"]),
         person_references=raw["person_references"],
         question_types=[
-            QuestionType(name, kind["says"], list(kind["cues"]), list(kind.get("near") or []))
+            QuestionType(
+                name,
+                kind["says"],
+                list(kind["cues"]),
+                list(kind.get("near") or []),
+                list(kind.get("unless") or []),
+            )
             for name, kind in raw["question_types"].items()
         ],
         expansion_cues=list(raw["expansion_cues"]),
         definition_cues=list(raw["definition_cues"]),
+        definition_tails=list(raw["definition_tails"]),
         asking_words=list(raw["asking_words"]),
         not_listed={
             label: NotListed(kind["listed_as"], list(kind["topics"]), dict(kind["values"]))

@@ -74,6 +74,7 @@ def test_a_word_the_page_never_uses_is_refused_and_named(
         "my mum is really worried, what is the treatment?",  # common words
         "what is the treatmnet for spinal metastasis",  # a typo of a known word
         "My dad Bartholomew loves cycling. What is the treatment?",  # outside the question
+        "72M, 68yo, 3wks: what is the treatment?",  # ages and times of clinical notes
     ],
 )
 def test_covered_questions_keep_their_answer(
@@ -82,6 +83,22 @@ def test_covered_questions_keep_their_answer(
     message = parsed(nlp, text)
     check.process([message])
     assert message.get("intent")["name"] == "faq_treatment"
+
+
+@pytest.mark.parametrize(("text", "kept"), [("smokin", True), ("vapin", False)])
+def test_text_speak_without_its_final_g_is_the_word(
+    nlp: Any, tmp_path: Path, text: str, kept: bool
+) -> None:
+    check = AnswerabilityCheck(
+        AnswerabilityCheck.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("check"),
+        KNOWN,
+        COMMON | {"smoking"},
+    )
+    message = parsed(nlp, f"what is the treatment for {text}?")
+    check.process([message])
+    assert (message.get("intent")["name"] == "faq_treatment") is kept
 
 
 def test_only_factual_answers_are_checked(nlp: Any, check: AnswerabilityCheck) -> None:

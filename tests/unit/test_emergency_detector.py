@@ -225,6 +225,7 @@ MENTIONS = [
     "In a case study where a patient can't walk, what complication is that?",
     "Could my wife become paralysed from her bone mets?",
     "will he end up paralysed from the tumour?",
+    "Her MRI says lesion at T7. She will be paralysed later?",
     "The biopsy came out without any problems last week. What happens next?",
     "Nothing in his legs has changed. What is a CT scan for?",
     "I can hardly feel comfortable in a chair with this back ache. What is MSCC?",

@@ -35,6 +35,8 @@ def reader(knowledge: Knowledge, lexicon: Lexicon, nlp: Any) -> QuestionReader:
         ("how do I join the SBRT study?", "study_sbrt", "where or how"),
         ("how do I book an appointment with the spine team?", "examination", "where or how"),
         ("does bladder control come back after surgery?", "complications_other", "recover"),
+        ("is the pain from spinal mets worse at night?", "pain_character", "time of day"),
+        ("what does a needle biopsy of the spine involve?", "biopsy", "involves"),
     ],
 )
 def test_a_kind_the_topic_does_not_give_is_refused(
@@ -56,6 +58,10 @@ def test_a_kind_the_topic_does_not_give_is_refused(
         ("can spinal metastases come back after surgery?", "complications_other"),
         ("could the tumour be coming back?", "complications_other"),
         ("what happens at the first appointment?", "examination"),
+        ("what does the treatment involve?", "treatment"),
+        ("is a scan worth it if it involves some radiation?", "imaging_radiation"),
+        ("how many kinds of biopsy are there?", "biopsy"),
+        ("I've had back pain since last night, is it constant with spinal mets?", "pain_character"),
     ],
 )
 def test_what_the_topic_gives_is_not_refused(
@@ -63,3 +69,62 @@ def test_what_the_topic_gives_is_not_refused(
 ) -> None:
     doc = nlp(text.lower())
     assert reader.refusal(asking_sentences(doc), text, knowledge.topic(topic).intent, []) is None
+
+
+def named(nlp: Any, text: str) -> tuple[Any, list[dict[str, Any]]]:
+    doc = nlp(text.lower())
+    entities = [
+        {"entity": e.label_, "value": e.ent_id_, "start": e.start_char, "end": e.end_char}
+        for e in doc.ents
+    ]
+    return doc, entities
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is Turcot syndrome?",
+        "Turcot syndrome is what exactly?",
+        "Turcot syndrome - what's that?",
+    ],
+)
+def test_a_condition_the_page_only_names_is_not_explained(
+    reader: QuestionReader, nlp: Any, knowledge: Knowledge, text: str
+) -> None:
+    doc, entities = named(nlp, text)
+    intent = knowledge.topic("risk_genetic").intent
+    assert reader.refusal(asking_sentences(doc), text, intent, entities) == (
+        "explain what Turcot syndrome is"
+    )
+
+
+def test_asking_whether_a_condition_is_listed_is_answered(
+    reader: QuestionReader, nlp: Any, knowledge: Knowledge
+) -> None:
+    text = "Turcot syndrome is one of the genetic conditions, what is it linked to?"
+    doc, entities = named(nlp, text)
+    intent = knowledge.topic("risk_genetic").intent
+    assert reader.refusal(asking_sentences(doc), text, intent, entities) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "refused"),
+    [
+        (
+            "Is breast or prostate cancer more likely to spread to the spine?",
+            "common_cancers",
+            True,
+        ),
+        ("needle vs surgical biopsy for a spine lesion?", "biopsy", True),
+        ("breast cancer spread to the spine or lung cancer?", "common_cancers", False),
+        ("which cancers are more likely to spread to the spine?", "common_cancers", False),
+        # the page itself compares MRI with other scans
+        ("is MRI or CT better for finding it?", "mri", False),
+    ],
+)
+def test_two_named_things_set_against_each_other_are_not_ranked(
+    reader: QuestionReader, nlp: Any, knowledge: Knowledge, text: str, topic: str, refused: bool
+) -> None:
+    doc, entities = named(nlp, text)
+    reason = reader.refusal(asking_sentences(doc), text, knowledge.topic(topic).intent, entities)
+    assert (reason == "compare those") is refused

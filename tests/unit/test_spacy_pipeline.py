@@ -43,6 +43,18 @@ def test_pipeline_is_built_from_the_lexicon(nlp: Any) -> None:
         ("ddx", "differential"),
         ("gullet", "gastrointestinal"),
         ("ca", "cancer"),
+        ("onc", "oncologist"),
+        ("dxt", "radiation"),
+        ("pmh", "history"),
+        ("neoplasm", "cancer"),
+        ("lytic", "destruction"),
+        # vertebral levels of clinical notes are places in the spine
+        ("T10", "spine"),
+        ("L4/5", "spine"),
+        ("c5/6", "spine"),
+        ("T10,T11", "spine"),
+        # ... but T1-T4 are also tumour stages, which the page never gives
+        ("T3", "t3"),
     ],
 )
 def test_lay_words_get_the_pages_lemma(nlp: Any, text: str, expected: str) -> None:
@@ -65,6 +77,11 @@ def test_lay_words_get_the_pages_lemma(nlp: Any, text: str, expected: str) -> No
         ("cancer of the gullet", ("cancer_type", "oesophageal cancer")),
         ("does colon cancer spread", ("cancer_type", "bowel cancer")),
         ("is blood cancer one of them", ("cancer_type", "blood cancer")),
+        ("known NSCLC", ("cancer_type", "lung cancer")),
+        ("hypernephroma", ("cancer_type", "renal cell carcinoma")),
+        ("NHL in the spine", ("cancer_type", "lymphoma")),
+        ("c/o LBP", ("symptom", "pain")),
+        ("FNA of the lesion", ("test", "needle biopsy")),
     ],
 )
 def test_entities_get_canonical_ids(nlp: Any, text: str, expected: tuple[str, str]) -> None:
