@@ -242,8 +242,8 @@ Sets (evaluation/question_sets.py), kept apart:
   its messages, or a near-duplicate (cosine ≥ 0.9 on word and character n-grams), is in
   the training data or the validation set. Its errors are counted here, never listed.
 - **validation set** (`tests/nlu/validation.yml`, `validation_earlier.yml`,
-  `validation_safety.yml`, `validation_safety_probe.yml` to `validation_safety_probe4.yml` and
-  `validation_answerability_probe.yml`,
+  `validation_safety.yml`, `validation_safety_probe.yml` to `validation_safety_probe4.yml`,
+  `validation_answerability_probe.yml` and `validation_answerability_probe2.yml`,
   {len(validation.scored)} messages): free to tune on (thresholds, cue words, which kinds
   of training data are missing), so its figures are optimistic.
 - **training data**: `data/nlu/` only.
