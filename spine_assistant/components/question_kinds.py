@@ -39,6 +39,9 @@ COMPARATIVES = frozenset(
     "more less most least higher lower better worse faster slower likelier commoner".split()
 )
 COMPARISON = "comparison"
+NUMBER = "number"
+# the page's figures are for all cancers and the whole spine
+FIGURES_NOT_BROKEN_DOWN = frozenset({"cancer_type", "spine_region"})
 
 Tokens = list[str]
 
@@ -117,6 +120,7 @@ class QuestionReader:
                 self._unexpanded(sentence, text, tokens)
                 or self._unexplained(sentence, text, entities)
                 or self._kind_not_given(tokens, intent)
+                or self._figure_not_given(sentence, text, tokens, intent, entities)
                 or self._named_things_compared(sentence, tokens, intent, entities)
             )
             if reason:
@@ -198,16 +202,37 @@ class QuestionReader:
 
     def _kind_not_given(self, tokens: Tokens, intent: str) -> str | None:
         for name, kind in self.kinds.items():
-            if name in self.gives.get(intent, []):
-                continue
-            if kind["near"] and not set(kind["near"]) & set(tokens):
-                continue
-            if any(find(tokens, phrase) for phrase in kind.get("unless", [])):
-                continue
-            for cue in kind["cues"]:
-                starts = find(tokens, cue)
-                if cue[0] in OPENING_WORDS:
-                    starts = [s for s in starts if set(tokens[:s]) <= OPENING_FILLER]
-                if starts:
-                    return str(kind["says"])
+            if name not in self.gives.get(intent, []) and asks(kind, tokens):
+                return str(kind["says"])
         return None
+
+    def _figure_not_given(
+        self, sentence: Any, text: str, tokens: Tokens, intent: str, entities: list[dict[str, Any]]
+    ) -> str | None:
+        """ "What percentage of bowel cancer patients get spinal mets?": the page's figure
+        is for all cancers and the whole spine, never for one cancer or one region."""
+        kind = self.kinds.get(NUMBER)
+        if kind is None or NUMBER not in self.gives.get(intent, []) or not asks(kind, tokens):
+            return None
+        for entity in entities:
+            start, end = entity.get("start"), entity.get("end")
+            if entity.get("entity") not in FIGURES_NOT_BROKEN_DOWN or start is None or end is None:
+                continue
+            if sentence.start_char <= start < sentence.end_char:
+                return f"give figures for {text[start:end]}"
+        return None
+
+
+def asks(kind: dict[str, Any], tokens: Tokens) -> bool:
+    """Whether a sentence's tokens ask for this kind of answer."""
+    if kind["near"] and not set(kind["near"]) & set(tokens):
+        return False
+    if any(find(tokens, phrase) for phrase in kind.get("unless", [])):
+        return False
+    for cue in kind["cues"]:
+        starts = find(tokens, cue)
+        if cue[0] in OPENING_WORDS:
+            starts = [s for s in starts if set(tokens[:s]) <= OPENING_FILLER]
+        if starts:
+            return True
+    return False

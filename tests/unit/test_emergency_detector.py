@@ -226,6 +226,7 @@ MENTIONS = [
     "Could my wife become paralysed from her bone mets?",
     "will he end up paralysed from the tumour?",
     "Her MRI says lesion at T7. She will be paralysed later?",
+    "is my mum's radiotherapy going to leave her paralysed?",
     "The biopsy came out without any problems last week. What happens next?",
     "Nothing in his legs has changed. What is a CT scan for?",
     "I can hardly feel comfortable in a chair with this back ache. What is MSCC?",

@@ -59,6 +59,7 @@ def test_a_kind_the_topic_does_not_give_is_refused(
         ("could the tumour be coming back?", "complications_other"),
         ("what happens at the first appointment?", "examination"),
         ("what does the treatment involve?", "treatment"),
+        ("what happens after the SBRT pilot if the results are positive?", "study_sbrt"),
         ("is a scan worth it if it involves some radiation?", "imaging_radiation"),
         ("how many kinds of biopsy are there?", "biopsy"),
         ("I've had back pain since last night, is it constant with spinal mets?", "pain_character"),
@@ -128,3 +129,22 @@ def test_two_named_things_set_against_each_other_are_not_ranked(
     doc, entities = named(nlp, text)
     reason = reader.refusal(asking_sentences(doc), text, knowledge.topic(topic).intent, entities)
     assert (reason == "compare those") is refused
+
+
+@pytest.mark.parametrize(
+    ("text", "refusal"),
+    [
+        (
+            "what percentage of bowel cancer patients get spinal mets?",
+            "give figures for bowel cancer",
+        ),
+        ("what % of spinal mets are in the thoracic spine?", "give figures for thoracic spine"),
+        ("what percentage of cancer patients get spinal mets?", None),
+    ],
+)
+def test_the_pages_figure_is_not_given_for_one_cancer_or_region(
+    reader: QuestionReader, nlp: Any, knowledge: Knowledge, text: str, refusal: str | None
+) -> None:
+    doc, entities = named(nlp, text)
+    intent = knowledge.topic("how_common").intent
+    assert reader.refusal(asking_sentences(doc), text, intent, entities) == refusal
