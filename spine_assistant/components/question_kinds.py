@@ -13,6 +13,7 @@ say what the page does not do: "give figures for that", "say what “mHNPC” st
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -34,7 +35,6 @@ ABBREVIATION = re.compile(r"\(([A-Za-z0-9]{2,10})\)")
 # "breast or prostate cancer, which is more likely…", "needle vs surgical biopsy": two
 # named things of one kind set against each other
 SET_AGAINST = frozenset({"vs", "vs.", "versus"})
-EITHER = frozenset({"or"})
 COMPARATIVES = frozenset(
     "more less most least higher lower better worse faster slower likelier commoner".split()
 )
@@ -156,12 +156,8 @@ class QuestionReader:
     def _unexplained(self, sentence: Any, text: str, entities: list[dict[str, Any]]) -> str | None:
         """ "What is Turcot syndrome?", "Turcot syndrome is what?": the page names such
         things but never explains them."""
-        for entity in entities:
-            start, end = entity.get("start"), entity.get("end")
-            if entity.get("entity") not in NAMED_ONLY or start is None or end is None:
-                continue
-            if not sentence.start_char <= start < sentence.end_char:
-                continue
+        for entity in entities_in(sentence, entities, NAMED_ONLY):
+            start, end = entity["start"], entity["end"]
             before = [t.lower_ for t in sentence if t.idx < start]
             while before and before[-1] in {"a", "an", "the"}:
                 before.pop()
@@ -182,21 +178,13 @@ class QuestionReader:
         lists both but never ranks them."""
         if COMPARISON in self.gives.get(intent, []) or COMPARISON not in self.kinds:
             return None
-        inside = sorted(
-            (
-                e
-                for e in entities
-                if e.get("start") is not None
-                and sentence.start_char <= int(e["start"]) < sentence.end_char
-            ),
-            key=lambda e: int(e["start"]),
-        )
+        inside = sorted(entities_in(sentence, entities), key=lambda e: int(e["start"]))
         for first, second in pairwise(inside):
             same_kind = first.get("entity") == second.get("entity")
             if not same_kind or first.get("value") == second.get("value"):
                 continue
             between = {t.lower_ for t in sentence if first["end"] <= t.idx < second["start"]}
-            if between & SET_AGAINST or (between & EITHER and COMPARATIVES & set(tokens)):
+            if between & SET_AGAINST or ("or" in between and COMPARATIVES & set(tokens)):
                 return str(self.kinds[COMPARISON]["says"])
         return None
 
@@ -214,13 +202,22 @@ class QuestionReader:
         kind = self.kinds.get(NUMBER)
         if kind is None or NUMBER not in self.gives.get(intent, []) or not asks(kind, tokens):
             return None
-        for entity in entities:
-            start, end = entity.get("start"), entity.get("end")
-            if entity.get("entity") not in FIGURES_NOT_BROKEN_DOWN or start is None or end is None:
-                continue
-            if sentence.start_char <= start < sentence.end_char:
-                return f"give figures for {text[start:end]}"
-        return None
+        named = entities_in(sentence, entities, FIGURES_NOT_BROKEN_DOWN)
+        return f"give figures for {text[named[0]['start'] : named[0]['end']]}" if named else None
+
+
+def entities_in(
+    sentence: Any, entities: list[dict[str, Any]], labels: Collection[str] | None = None
+) -> list[dict[str, Any]]:
+    """The entities (of these labels, if given) that start in the sentence, in their order."""
+    return [
+        entity
+        for entity in entities
+        if entity.get("start") is not None
+        and entity.get("end") is not None
+        and (labels is None or entity.get("entity") in labels)
+        and sentence.start_char <= int(entity["start"]) < sentence.end_char
+    ]
 
 
 def asks(kind: dict[str, Any], tokens: Tokens) -> bool:

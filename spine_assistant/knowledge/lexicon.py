@@ -175,7 +175,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return Lexicon(
         lemma_synonyms=raw["lemma_synonyms"],
-        lemma_patterns=raw.get("lemma_patterns") or {},
+        lemma_patterns=raw["lemma_patterns"],
         entities=raw["entities"],
         red_flags=raw["red_flags"],
         context=_context(raw["context"]),
