@@ -29,7 +29,7 @@ from textstat.textstat import textstatistics
 
 from spine_assistant.knowledge.lexicon import Lexicon, load_lexicon
 from spine_assistant.knowledge.paths import PROJECT_ROOT
-from spine_assistant.knowledge.topics import Knowledge, load_knowledge
+from spine_assistant.knowledge.topics import ABBREVIATION_ENTITY, Knowledge, load_knowledge
 
 MAX_MEDIAN_GRADE = 6.0
 MAX_GRADE = 8.0
@@ -40,13 +40,12 @@ DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
 # Entity labels (lexicon entities, topic details) whose phrases are names of things the
 # page lists. Not "symptom": pain, numbness, weakness are ordinary words an answer must
 # keep plain.
-NAME_LABELS = ("cancer_type", "syndrome", "test", "spine_region")
+NAME_LABELS = ("cancer_type", "syndrome", "test", "spine_region", ABBREVIATION_ENTITY)
 
 # Names the page uses that no lexicon entity covers, and where on the page they are.
 EXTRA_NAMES = (
     # Clinical trials or research: the SBRT pilot study
     "stereotactic body radiation therapy",
-    "SBRT",
     "3D conformal radiotherapy",
     "metastatic epidural spinal cord compression",
     # What is the differential diagnosis of metastatic spinal tumour?

@@ -18,6 +18,9 @@ import yaml
 from spine_assistant.knowledge.paths import PROJECT_ROOT, TOPICS_FILE
 
 FAQ_INTENT_PREFIX = "faq_"
+# the detail entity for an abbreviation the page spells out; set by
+# spine_assistant/components/expansion_router.py, never by the entity extractor
+ABBREVIATION_ENTITY = "abbreviation"
 # The slot that remembers the last answered topic ("source?" and feedback use it).
 CITED_TOPIC_SLOT = "cited_topic"
 

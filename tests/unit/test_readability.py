@@ -97,7 +97,7 @@ def test_a_long_name_counts_as_one_word_in_a_sentence() -> None:
 def test_the_names_come_from_the_data(knowledge: Knowledge, lexicon: Lexicon) -> None:
     names = set(page_names(knowledge, lexicon))
     details = [detail for topic in knowledge.topics for detail in topic.details]
-    assert {detail.value for detail in details if detail.entity != "symptom"} <= names
+    assert {detail.value.lower() for detail in details if detail.entity != "symptom"} <= names
     for label in ("cancer_type", "syndrome", "test", "spine_region"):
         for canonical, phrases in lexicon.entity_phrases()[label].items():
             assert {canonical.lower(), *(phrase.lower() for phrase in phrases)} <= names

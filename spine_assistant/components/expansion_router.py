@@ -1,0 +1,121 @@
+"""Answers "what does MSCC stand for?" with the words the page spells it out as.
+
+The page spells out a few abbreviations in brackets ("metastatic spinal cord compression
+(MSCC)"), each in one topic's section. The classifier reads "what does MSCC stand for?"
+as a question about nothing it knows, or about the study, whose answer never says what
+the letters mean. In data/knowledge/topics.yml such a topic has an `abbreviation`
+detail that does; a question asking what one of those abbreviations means goes to that
+topic with the abbreviation as its entity, so the reply is that detail, quoted from the
+page. Abbreviations the page never spells out ("mHNPC") are refused by the
+answerability check.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import spacy
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from spine_assistant.components.base import ProjectComponent
+from spine_assistant.components.question_kinds import Tokens, find
+from spine_assistant.knowledge import Knowledge, Lexicon, load_knowledge, load_lexicon
+from spine_assistant.knowledge.topics import ABBREVIATION_ENTITY, FAQ_INTENT_PREFIX
+
+OUT_OF_SCOPE = "out_of_scope"
+MEANING_WORDS = frozenset({"mean", "means", "meaning"})
+# between "what is" and the abbreviation: "what is the 'MESCC'", "what's an SBRT"
+FILLERS = frozenset({"a", "an", "the", "'", '"', "‘", "’", "“", "”", "this", "that"})
+
+
+class ExpansionReader:
+    """Which spelt-out abbreviation a message asks the meaning of, and its topic."""
+
+    def __init__(self, knowledge: Knowledge, lexicon: Lexicon) -> None:
+        tokenizer = spacy.blank("en").tokenizer
+
+        def tokens(phrases: list[str]) -> list[Tokens]:
+            return [[t.lower_ for t in tokenizer(phrase.lower())] for phrase in phrases]
+
+        self.anywhere = tokens(lexicon.expansion_cues) + [[word] for word in MEANING_WORDS]
+        self.before = tokens(lexicon.definition_cues)
+        self.after = tokens(lexicon.definition_tails)
+        # "mscc" → (the topic's intent, the detail's value "MSCC")
+        self.topics = {
+            detail.value.lower(): (topic.intent, detail.value)
+            for topic in knowledge.topics
+            for detail in topic.details
+            if detail.entity == ABBREVIATION_ENTITY
+        }
+
+    def asked(self, doc: Any) -> tuple[str, str, Any] | None:
+        """(intent, abbreviation, its token) for the first sentence asking what one of
+        the page's abbreviations means."""
+        for sentence in doc.sents:
+            words = [token.lower_ for token in sentence]
+            for index, token in enumerate(sentence):
+                target = self.topics.get(token.lower_)
+                if target and self._asks_meaning(words, index):
+                    return target[0], target[1], token
+        return None
+
+    def _asks_meaning(self, words: Tokens, index: int) -> bool:
+        if any(find(words, cue) for cue in self.anywhere):
+            return True
+        start = index
+        while start > 0 and words[start - 1] in FILLERS:
+            start -= 1
+        end = index + 1
+        while end < len(words) and words[end] in FILLERS | {",", "-", "?"}:
+            end += 1
+        return any(words[max(start - len(cue), 0) : start] == cue for cue in self.before) or any(
+            words[end : end + len(cue)] == cue for cue in self.after
+        )
+
+
+@cache
+def _reader() -> ExpansionReader:
+    return ExpansionReader(load_knowledge(), load_lexicon())
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class ExpansionRouter(ProjectComponent):
+    """Sends "what does MSCC stand for?" to the topic that spells MSCC out."""
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            doc = message.get(SPACY_DOCS[TEXT])
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
+            if doc is None or not (intent.startswith(FAQ_INTENT_PREFIX) or intent == OUT_OF_SCOPE):
+                continue  # emergencies, personal advice and smalltalk keep their reply
+            asked = _reader().asked(doc)
+            if asked is None:
+                continue
+            target, value, token = asked
+            routed = {INTENT_NAME_KEY: target, "confidence": 1.0}  # read, not guessed
+            others = [
+                entry
+                for entry in message.get(INTENT_RANKING_KEY, [])
+                if entry.get(INTENT_NAME_KEY) not in {target, OUT_OF_SCOPE}
+            ]
+            entity = {
+                "entity": ABBREVIATION_ENTITY,
+                "value": value,
+                "start": token.idx,
+                "end": token.idx + len(token),
+                "extractor": type(self).__name__,
+            }
+            message.set(INTENT, routed, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [routed, *others], add_to_output=True)
+            message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)
+        return messages

@@ -1,0 +1,99 @@
+"""A question asking what one of the page's spelt-out abbreviations means goes to the
+topic that spells it out, with the abbreviation as its entity; other mentions of it,
+and abbreviations the page never spells out, are left to the classifier."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from spine_assistant.components.expansion_router import ExpansionReader, ExpansionRouter
+from spine_assistant.knowledge import Knowledge, Lexicon
+from spine_assistant.knowledge.topics import ABBREVIATION_ENTITY
+
+SPELT_OUT = re.compile(r"\(([A-Za-z0-9]{2,10})\)")
+
+
+def parsed(nlp: Any, text: str, intent: str) -> Message:
+    message = Message(data={TEXT: text})
+    message.set(SPACY_DOCS[TEXT], nlp(text))
+    ranking = [
+        {"name": intent, "confidence": 0.6},
+        {"name": "faq_study_sbrt", "confidence": 0.3},
+        {"name": "faq_clinical_trials", "confidence": 0.1},
+    ]
+    message.set("intent", ranking[0])
+    message.set("intent_ranking", ranking)
+    message.set("entities", [])
+    return message
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "value"),
+    [
+        ("What does MSCC stand for in the prostate study?", "study_prostate_surgery", "MSCC"),
+        ("MSCC - full term please", "study_prostate_surgery", "MSCC"),
+        ("Relatives ask what 'MESCC' means on the page.", "study_sbrt", "MESCC"),
+        ("what is SBRT?", "study_sbrt", "SBRT"),
+        ("3DCRT, what's that?", "study_sbrt", "3DCRT"),
+        ("In the surgery study, what's PC short for?", "study_prostate_surgery", "PC"),
+        ("what does NF2 stand for", "risk_genetic", "NF2"),
+    ],
+)
+def test_asking_what_it_stands_for_goes_to_the_topic_that_spells_it_out(
+    nlp: Any, text: str, topic: str, value: str
+) -> None:
+    message = parsed(nlp, text, "out_of_scope")
+    ExpansionRouter({}).process([message])
+    assert message.get("intent") == {"name": f"faq_{topic}", "confidence": 1.0}
+    names = [entry["name"] for entry in message.get("intent_ranking")]
+    assert names[0] == f"faq_{topic}"
+    assert "out_of_scope" not in names
+    (entity,) = message.get("entities")
+    assert entity["entity"] == ABBREVIATION_ENTITY
+    assert entity["value"] == value
+    assert text[entity["start"] : entity["end"]].upper() == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what did the MSCC study find?",
+        "is SBRT better than surgery?",
+        "what does mHNPC stand for?",  # the page never spells it out
+        "what does the SBRT study involve for patients?",
+    ],
+)
+def test_other_questions_are_left_alone(nlp: Any, text: str) -> None:
+    message = parsed(nlp, text, "faq_clinical_trials")
+    ExpansionRouter({}).process([message])
+    assert message.get("intent")["name"] == "faq_clinical_trials"
+    assert message.get("entities") == []
+
+
+@pytest.mark.parametrize("intent", ["emergency", "personal_advice", "greet"])
+def test_emergencies_personal_advice_and_smalltalk_keep_their_reply(nlp: Any, intent: str) -> None:
+    message = parsed(nlp, "what does MSCC stand for", intent)
+    ExpansionRouter({}).process([message])
+    assert message.get("intent")["name"] == intent
+
+
+def test_every_abbreviation_the_page_spells_out_is_explained(
+    knowledge: Knowledge, lexicon: Lexicon
+) -> None:
+    reader = ExpansionReader(knowledge, lexicon)
+    spelt_out = {found.lower() for found in SPELT_OUT.findall(knowledge.source_text())}
+    assert spelt_out == set(reader.topics)
+
+
+def test_each_expansion_detail_quotes_the_page_spelling_it_out(knowledge: Knowledge) -> None:
+    for topic in knowledge.topics:
+        for detail in topic.details:
+            if detail.entity == ABBREVIATION_ENTITY:
+                assert f"({detail.value})" in detail.quote
+                assert detail.answer.count(detail.value) >= 1
