@@ -9,7 +9,10 @@ weakness"), past and resolved ("two years ago ... it cleared up"), hypothetical 
 should we watch for?"), learning ("nursing student revising red flags") or reported
 ("my GP said leg weakness could be an infection") mention is not an emergency, and
 neither is a general question ("is incontinence a symptom?"). Reported speech about
-someone ("mum says she can't feel her legs") is a report.
+someone ("mum says she can't feel her legs") is a report, unless it is a second-hand
+story: someone else's relative or friend, in the past, with nothing said to be so now
+and a question about the page after it ("a lady in my group said her husband ended up
+paralysed. Which cancers spread to the spine?").
 A function said to be there ("she's in control of her bladder") holds no red flag; said
 to be gone ("he doesn't have control of his bladder"), it is one, whatever the negation.
 The classifier's own `emergency` prediction stands when no red flag is found and it is
@@ -82,6 +85,22 @@ NEGATION_IN_FLAG = frozenset(
 )
 LINKING_WORDS = frozenset({"in", "of", "for", "with", "on"})
 ANYONE = frozenset({"a", "an", "any", "every", "each"})  # "a patient", "any person"
+THEY = frozenset({"they", "them", "their"})
+PEOPLE = frozenset(
+    {"people", "patients", "someone", "somebody", "anyone", "anybody", "everyone", "children"}
+)
+PRONOUNS = frozenset("i me my we our us he she him his her they them their".split())
+# someone else's someone: "her husband", "his friend", "my friend's mother"
+THIRD_PARTY_OWNERS = frozenset({"his", "her", "their", "'s", "’s"})
+# a second-hand story is told in the past ("became paralysed", "couldn't pee for weeks")
+PAST_FORMS = frozenset("became went was were had ended lost left got could".split())
+# ... and says nothing is so now ("her husband can't walk", "has gone numb")
+PRESENT_FORMS = frozenset("is are am 's ’s has have 've can ca cannot wo keeps does".split())
+# a question after the story that asks for help, not about the page ("is this urgent?")
+HELP_WORDS = frozenset(
+    "urgent urgently emergency hospital a&e ambulance 999 911 112 serious worried wait "
+    "doctor gp do now today tonight help treat treated fix fixed done reversed recover".split()
+)
 
 
 def breaks(token: Any, kinds: frozenset[str]) -> bool:
@@ -272,9 +291,13 @@ class FlagContext:
         return self.is_learning or span.sent.start in self.learning_sentences
 
     def _anyone(self, person: Any) -> bool:
-        """An article up to two words before the person."""
+        """An article up to two words before the person, or "they" after people in
+        general ("people with spinal mets can lose control of their bowels")."""
         before = self.doc[max(person.start - 2, 0) : person.start]
-        return any(token.lower_ in ANYONE for token in before)
+        if any(token.lower_ in ANYONE for token in before):
+            return True
+        earlier = self.doc[max(person.sent.start, person.start - CUE_WINDOW) : person.start]
+        return person.text.lower() in THEY and any(t.lower_ in PEOPLE for t in earlier)
 
     def modifiers(self, flag: Any) -> frozenset[str]:
         found = {
@@ -287,7 +310,8 @@ class FlagContext:
         if any(pair == ("used", "to") for pair in pairwise(t.lower_ for t in flag)):
             found.add("historical")  # "my legs used to give way"
         if self.of_someone(flag):
-            found -= {"reported"}  # "mum says she can't feel her legs"
+            if not self._second_hand(flag):
+                found -= {"reported"}  # "mum says she can't feel her legs"
             if self._now_near(flag):
                 found -= {"hypothetical"}  # "what if my legs have gone weak since Monday"
         elif self.learning_at(flag):
@@ -297,6 +321,64 @@ class FlagContext:
         if self._now_at(flag):
             found -= {"hypothetical"}  # "need 2 know if i shud go, cant pee since last nite"
         return frozenset(found)
+
+    def _second_hand(self, flag: Any) -> bool:
+        """ "A lady in my support group said her husband ended up paralysed. Which cancers
+        spread to the spine?": someone else's relative or friend, relayed and in the past,
+        with nothing said to be so now, and a question about the page after it. "Mum says
+        her legs have gone", "my neighbour says her husband can't walk" and a story
+        followed by "what should we do?" stay reports."""
+        sentence = flag.sent
+        if is_question(sentence) or self._says_now(sentence):
+            return False
+        relayed = [
+            cue
+            for cue in self.cues[("reported", "forward")]
+            if self._reaches(cue, flag, "reported", "forward")
+        ]
+        owned = self._someone_elses(flag)
+        if not relayed or owned is None:
+            return False
+        told = self.doc[relayed[-1].end : flag.end]
+        if not any(token.lower_ in PAST_FORMS for token in told):
+            return False
+        if any(token.lower_ in PRESENT_FORMS for token in self.doc[owned.end : flag.end]):
+            return False
+        return self._asks_about_the_page_after(sentence)
+
+    def _someone_elses(self, flag: Any) -> Any | None:
+        """The person the flag is about, when that is someone else's someone: the
+        nearest person named by a noun before the flag in its clause, right after "his",
+        "her", "their" or a possessive "'s" ("her husband", "my friend's mother")."""
+        subjects = [
+            person
+            for person in self.particular_people
+            if person.sent.start == flag.sent.start
+            and person.start < flag.end
+            and flag.start - person.start <= CUE_WINDOW
+            and person.text.lower() not in POSSESSIVES  # "in his saddle area" is his
+            and not any(breaks(t, CLAUSE_BREAKS) for t in self.doc[person.end : flag.start])
+        ]
+        if not subjects:
+            return None
+        nearest = max(subjects, key=lambda person: person.start)  # "his wife said he…": he
+        before = self.doc[nearest.start - 1] if nearest.start > 0 else None
+        if nearest.text.lower() in PRONOUNS or before is None:
+            return None
+        return nearest if before.lower_ in THIRD_PARTY_OWNERS else None
+
+    def _asks_about_the_page_after(self, sentence: Any) -> bool:
+        """A later question that names no one but the assistant ("does your page…") and
+        asks for no help ("is this urgent?", "what should we do?")."""
+        later = [s for s in self.doc.sents if s.start >= sentence.end and is_question(s)]
+        return any(
+            not any(token.lower_ in HELP_WORDS for token in question)
+            and not any(
+                person.sent.start == question.start and person.text.lower() not in {"you", "your"}
+                for person in self.people
+            )
+            for question in later
+        )
 
     def _now_at(self, flag: Any) -> bool:
         """A present-time cue right after the flag, in its clause."""

@@ -154,6 +154,15 @@ DESCRIBED_EMERGENCIES = [
     "his legs won't do what he tells them since lunch",
     "the bladder hasnt worked since last night",
     "mum says she can't feel her legs",  # reported, but of someone
+    # a relayed story told now, or followed by a call for help, is a report
+    "My neighbour says her husband can't walk and has wet himself.",
+    "My neighbour says her husband can't walk. Which cancers spread to the spine?",
+    "Mum rang, she says her husband's legs gave way. What should we do?",
+    "My friend told me her dad went numb between the legs this morning. Is that urgent?",
+    "His wife said he couldn't pass urine. Which cancers spread to the spine?",
+    "My friend said her husband went off his legs. Can it be treated?",
+    "A lady at church said her husband became paralysed yesterday. Is that a symptom?",
+    "My friend said her husband became paralysed. Is this serious?",
     # "can't … without": the legs do buckle
     "since yesterday she can't reach the garden gate without her knees buckling",
 ]
@@ -239,6 +248,14 @@ MENTIONS = [
     "Leg weakness isn't an issue for me. What does surgery aim to do?",
     "We covered bladder dysfunction in class today, which cancers spread to the spine?",
     "She walks the dog without any leg weakness. Which scan finds spinal mets?",
+    # second-hand stories: someone else's someone, in the past, then a question
+    "Someone in my group said her husband ended up paralysed. Which cancers spread?",
+    "A man at work told me his sister went paralysed from it. Is a biopsy used?",
+    "My aunt's neighbour apparently had numbness in her bottom. How is it diagnosed?",
+    "I heard on the radio that a tumour can cause paralysis. What complications are there?",
+    "I read that people with spinal mets can lose control of their bladder. Is that a symptom?",
+    "My late mother was paralysed by her spinal mets. Am I at risk?",
+    "The consultant said there's a small chance I could lose control of my bladder. Why?",
 ]
 
 
