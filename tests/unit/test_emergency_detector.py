@@ -128,6 +128,8 @@ DESCRIBED_EMERGENCIES = [
     "sudden really bad pain in the middle of my back an hour ago, I have myeloma",
     "could my husband become paralysed? he can't move his legs since this morning",
     "he is dragging his foot since monday",
+    "my dad has gone floppy in both legs and is slumped in his chair",
+    "her legs went limp on the stairs",
     # a sign that holds its own negation negates nothing after it
     "cannot stand up straight, keep falling over, legs feel like jelly",
     # a statement that opens like a question
