@@ -30,9 +30,11 @@ from rasa.shared.nlu.training_data.message import Message
 from spine_assistant.components.base import ProjectComponent
 from spine_assistant.components.question_kinds import Tokens, find
 from spine_assistant.knowledge import Knowledge, Lexicon, load_knowledge, load_lexicon
-from spine_assistant.knowledge.topics import ABBREVIATION_ENTITY, FAQ_INTENT_PREFIX
+from spine_assistant.knowledge.topics import ABBREVIATION_ENTITY
 
 OUT_OF_SCOPE = "out_of_scope"
+# an emergency or a request for personal advice keeps its reply, whatever else it asks
+KEEP = frozenset({"emergency", "personal_advice"})
 MEANING_WORDS = frozenset({"mean", "means", "meaning"})
 # between "what is" and the abbreviation: "what is the 'MESCC'", "what's an SBRT"
 FILLERS = frozenset({"a", "an", "the", "'", '"', "‘", "’", "“", "”", "this", "that"})
@@ -95,9 +97,9 @@ class ExpansionRouter(ProjectComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             doc = message.get(SPACY_DOCS[TEXT])
-            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
-            if doc is None or not (intent.startswith(FAQ_INTENT_PREFIX) or intent == OUT_OF_SCOPE):
-                continue  # emergencies, personal advice and smalltalk keep their reply
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            if doc is None or intent in KEEP:
+                continue
             asked = _reader().asked(doc)
             if asked is None:
                 continue

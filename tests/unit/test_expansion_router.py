@@ -76,11 +76,17 @@ def test_other_questions_are_left_alone(nlp: Any, text: str) -> None:
     assert message.get("entities") == []
 
 
-@pytest.mark.parametrize("intent", ["emergency", "personal_advice", "greet"])
-def test_emergencies_personal_advice_and_smalltalk_keep_their_reply(nlp: Any, intent: str) -> None:
+@pytest.mark.parametrize("intent", ["emergency", "personal_advice"])
+def test_emergencies_and_personal_advice_keep_their_reply(nlp: Any, intent: str) -> None:
     message = parsed(nlp, "what does MSCC stand for", intent)
     ExpansionRouter({}).process([message])
     assert message.get("intent")["name"] == intent
+
+
+def test_a_question_read_as_a_request_for_help_is_routed(nlp: Any) -> None:
+    message = parsed(nlp, "MSCC - full term please", "help")
+    ExpansionRouter({}).process([message])
+    assert message.get("intent")["name"] == "faq_study_prostate_surgery"
 
 
 def test_every_abbreviation_the_page_spells_out_is_explained(
