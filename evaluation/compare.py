@@ -243,10 +243,10 @@ Sets (evaluation/question_sets.py), kept apart:
   the training data or the validation set. Its errors are counted here, never listed.
 - **validation set** (`tests/nlu/validation.yml`, `validation_earlier.yml`,
   `validation_safety.yml`, `validation_safety_probe.yml` to `validation_safety_probe4.yml`,
-  `validation_answerability_probe.yml`, `validation_answerability_probe2.yml` and
-  `validation_understanding_probe.yml`, {len(validation.scored)} messages): free to tune
-  on (thresholds, cue words, which kinds of training data are missing), so its figures are
-  optimistic.
+  `validation_answerability_probe.yml`, `validation_answerability_probe2.yml`,
+  `validation_understanding_probe.yml` and `validation_relayed_probe.yml`,
+  {len(validation.scored)} messages): free to tune on (thresholds, cue words, which kinds
+  of training data are missing), so its figures are optimistic.
 - **training data**: `data/nlu/` only.
 
 Each message is scored by the reply a user would get (evaluation/scoring.py): the whole
