@@ -96,6 +96,11 @@ THIRD_PARTY_OWNERS = frozenset({"his", "her", "their", "'s", "’s"})
 PAST_FORMS = frozenset("became went was were had ended lost left got could".split())
 # ... and says nothing is so now ("her husband can't walk", "has gone numb")
 PRESENT_FORMS = frozenset("is are am 's ’s has have 've can ca cannot wo keeps does".split())
+# a story passed on by phone or message is news, not a second-hand story
+CONTACT_WORDS = frozenset(
+    "call called calling rang ring rung phone phoned phoning text texted texting message "
+    "messaged email emailed knocked voicemail whatsapp whatsapped facetimed".split()
+)
 # a question after the story that asks for help, not about the page ("is this urgent?")
 HELP_WORDS = frozenset(
     "urgent urgently emergency hospital a&e ambulance 999 911 112 serious worried wait "
@@ -327,10 +332,13 @@ class FlagContext:
         spread to the spine?": someone else's relative or friend, relayed and in the past,
         with nothing said to be so now, and a question about the page after it. "Mum says
         her legs have gone", "my neighbour says her husband can't walk" and a story
-        followed by "what should we do?" stay reports."""
+        followed by "what should we do?", or passed on by phone or message ("my sister
+        rang to say her husband collapsed") stay reports."""
         sentence = flag.sent
         if is_question(sentence) or self._says_now(sentence):
             return False
+        if any(token.lower_ in CONTACT_WORDS for token in self.doc):
+            return False  # "my sister called and said her husband collapsed"
         relayed = [
             cue
             for cue in self.cues[("reported", "forward")]
