@@ -376,10 +376,10 @@ class FlagContext:
         return nearest if before.lower_ in THIRD_PARTY_OWNERS else None
 
     def _asks_about_the_page_after(self, sentence: Any) -> bool:
-        """A later question that names no one but the assistant ("does your page…") and
-        asks for no help ("is this urgent?", "what should we do?")."""
+        """Questions after it, each naming no one but the assistant ("does your page…")
+        and asking for no help ("is this urgent?", "what should we do?")."""
         later = [s for s in self.doc.sents if s.start >= sentence.end and is_question(s)]
-        return any(
+        return bool(later) and all(
             not any(token.lower_ in HELP_WORDS for token in question)
             and not any(
                 person.sent.start == question.start and person.text.lower() not in {"you", "your"}

@@ -165,6 +165,7 @@ DESCRIBED_EMERGENCIES = [
     "My friend said her husband went off his legs. Can it be treated?",
     "A lady at church said her husband became paralysed yesterday. Is that a symptom?",
     "My friend said her husband became paralysed. Is this serious?",
+    "My friend said her husband became paralysed. Which cancers spread? Should we go in?",
     "My sister rang and said her husband collapsed and couldn't get up. What is MSCC?",
     "His wife called to say he can't stand up and his legs are floppy.",
     "His wife rang me and said he'd lost the use of his legs and was on the floor.",
