@@ -40,6 +40,9 @@ UNCLEAR_CANDIDATES = [
     "back spine",
     "tumour",
     "bones",
+    "scans",
+    "mri or ct",
+    "mri or ct for spine mets",
 ]
 
 
