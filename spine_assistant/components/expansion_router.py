@@ -27,14 +27,15 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from spine_assistant.components.answerability import OUT_OF_SCOPE
 from spine_assistant.components.base import ProjectComponent
+from spine_assistant.components.emergency_detector import EMERGENCY_INTENT
 from spine_assistant.components.question_kinds import Tokens, find
 from spine_assistant.knowledge import Knowledge, Lexicon, load_knowledge, load_lexicon
 from spine_assistant.knowledge.topics import ABBREVIATION_ENTITY
 
-OUT_OF_SCOPE = "out_of_scope"
 # an emergency or a request for personal advice keeps its reply, whatever else it asks
-KEEP = frozenset({"emergency", "personal_advice"})
+KEEP = frozenset({EMERGENCY_INTENT, "personal_advice"})
 MEANING_WORDS = frozenset({"mean", "means", "meaning"})
 # between "what is" and the abbreviation: "what is the 'MESCC'", "what's an SBRT"
 FILLERS = frozenset({"a", "an", "the", "'", '"', "‘", "’", "“", "”", "this", "that"})
