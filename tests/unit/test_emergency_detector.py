@@ -173,6 +173,9 @@ DESCRIBED_EMERGENCIES = [
     "Dad says his back went suddenly and the pain is really bad. He has kidney cancer.",
     # "can't … without": the legs do buckle
     "since yesterday she can't reach the garden gate without her knees buckling",
+    # "before they found out" is no story that ended in a diagnosis
+    "My legs have gone weak before they found out what's wrong, should I go to A&E?",
+    "Dad's legs went weak this morning, before they found anything on the scan.",
 ]
 
 MENTIONS = [
@@ -264,6 +267,11 @@ MENTIONS = [
     "I read that people with spinal mets can lose control of their bladder. Is that a symptom?",
     "My late mother was paralysed by her spinal mets. Am I at risk?",
     "The consultant said there's a small chance I could lose control of my bladder. Why?",
+    # a sign before the diagnosis or in the last weeks of a life is a story that has ended
+    "My friend's mum lost control of her bowels before they found her spinal mets.",
+    "A woman in my group lost feeling between her legs before her diagnosis. Why?",
+    "His uncle couldn't walk before he was diagnosed. Which cancers spread to the spine?",
+    "Her father couldn't walk in the last weeks of his life. How common are spinal mets?",
 ]
 
 
