@@ -176,6 +176,10 @@ DESCRIBED_EMERGENCIES = [
     # "before they found out" is no story that ended in a diagnosis
     "My legs have gone weak before they found out what's wrong, should I go to A&E?",
     "Dad's legs went weak this morning, before they found anything on the scan.",
+    # a past sign that is back, and a sign now before a question about the future
+    "My legs went weak last year and now they're weak again.",
+    "My wife can't walk, and down the line could she be paralysed?",
+    "At some point this morning his legs gave way.",
 ]
 
 MENTIONS = [
@@ -272,6 +276,9 @@ MENTIONS = [
     "A woman in my group lost feeling between her legs before her diagnosis. Why?",
     "His uncle couldn't walk before he was diagnosed. Which cancers spread to the spine?",
     "Her father couldn't walk in the last weeks of his life. How common are spinal mets?",
+    "Back in the 90s my uncle was paralysed by it; which cancers spread to the spine?",
+    "Worst case, could the tumour leave her paralysed?",
+    "Say someone with lung cancer got sudden severe back pain. What would doctors do?",
 ]
 
 
