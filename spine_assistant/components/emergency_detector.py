@@ -83,6 +83,13 @@ NOW_AFTER_FLAG = 3
 NEGATION_IN_FLAG = frozenset(
     {"cannot_walk", "bladder_bowel", "saddle_numbness", "uncontrolled_back_pain"}
 )
+# "… before he was diagnosed and still can't": the past sign is there now
+STILL = frozenset({"still", "stil"})
+STILL_SO = frozenset(
+    "ca can cant cannot unable not n't nt isnt isn't doesnt doesn't wont won't weak numb "
+    "paralysed paralyzed incontinent".split()
+)
+STILL_REACH = 3  # words from "still" to what is still so
 LINKING_WORDS = frozenset({"in", "of", "for", "with", "on"})
 ANYONE = frozenset({"a", "an", "any", "every", "each"})  # "a patient", "any person"
 THEY = frozenset({"they", "them", "their"})
@@ -149,7 +156,7 @@ class FlagContext:
         # "a patient", "any cancer patient": no one in particular
         self.particular_people = [p for p in self.people if not self._anyone(p)]
         self.normal_states = _spans(doc, CONTEXT_SPANS_KEY, NORMAL_STATE_LABEL)
-        pseudo = _spans(doc, CONTEXT_SPANS_KEY, PSEUDO_NEGATION_LABEL)
+        pseudo = self.pseudo_cues = _spans(doc, CONTEXT_SPANS_KEY, PSEUDO_NEGATION_LABEL)
 
         def cues(label: str) -> list[Any]:
             """The cues of `label` outside a pseudo-cue ("no idea", "on exam", "a while")."""
@@ -314,6 +321,8 @@ class FlagContext:
             found.add("negated")  # "his legs aren't weak"
         if any(pair == ("used", "to") for pair in pairwise(t.lower_ for t in flag)):
             found.add("historical")  # "my legs used to give way"
+        if self._still_so_after(flag):
+            found -= {"historical"}  # "couldn't pass urine before his diagnosis and still can't"
         if self.of_someone(flag):
             if not self._second_hand(flag):
                 found -= {"reported"}  # "mum says she can't feel her legs"
@@ -326,6 +335,20 @@ class FlagContext:
         if self._now_at(flag):
             found -= {"hypothetical"}  # "need 2 know if i shud go, cant pee since last nite"
         return frozenset(found)
+
+    def _still_so_after(self, flag: Any) -> bool:
+        """ "still" later in the flag's sentence, followed closely by a negation or the
+        sign itself ("and still can't", "is still weak"): a past time does not end it.
+        "Still not sure why" is no such negation."""
+        after = self.doc[flag.end : flag.sent.end]
+        return any(
+            token.lower_ in STILL
+            and any(
+                t.lower_ in STILL_SO and not any(p.start <= t.i < p.end for p in self.pseudo_cues)
+                for t in self.doc[token.i + 1 : token.i + 1 + STILL_REACH]
+            )
+            for token in after
+        )
 
     def _second_hand(self, flag: Any) -> bool:
         """ "A lady in my support group said her husband ended up paralysed. Which cancers

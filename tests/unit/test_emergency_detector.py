@@ -180,6 +180,9 @@ DESCRIBED_EMERGENCIES = [
     "My legs went weak last year and now they're weak again.",
     "My wife can't walk, and down the line could she be paralysed?",
     "At some point this morning his legs gave way.",
+    # "still" says a past sign is there now
+    "He couldn't pass urine before he was diagnosed and still can't.",
+    "His legs went weak last year and they are still weak.",
 ]
 
 MENTIONS = [
@@ -279,6 +282,7 @@ MENTIONS = [
     "Back in the 90s my uncle was paralysed by it; which cancers spread to the spine?",
     "Worst case, could the tumour leave her paralysed?",
     "Say someone with lung cancer got sudden severe back pain. What would doctors do?",
+    "She lost bladder control years ago, still not sure why. Which cancers spread?",
 ]
 
 
