@@ -321,7 +321,7 @@ class FlagContext:
             found.add("negated")  # "his legs aren't weak"
         if any(pair == ("used", "to") for pair in pairwise(t.lower_ for t in flag)):
             found.add("historical")  # "my legs used to give way"
-        if self._still_so_after(flag):
+        if "historical" in found and self._still_so_after(flag):
             found -= {"historical"}  # "couldn't pass urine before his diagnosis and still can't"
         if self.of_someone(flag):
             if not self._second_hand(flag):
@@ -344,7 +344,7 @@ class FlagContext:
         return any(
             token.lower_ in STILL
             and any(
-                t.lower_ in STILL_SO and not any(p.start <= t.i < p.end for p in self.pseudo_cues)
+                t.lower_ in STILL_SO and not _inside(self.doc[t.i : t.i + 1], self.pseudo_cues)
                 for t in self.doc[token.i + 1 : token.i + 1 + STILL_REACH]
             )
             for token in after
