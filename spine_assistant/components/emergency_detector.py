@@ -61,6 +61,8 @@ NEGATION_WINDOW = 8
 PERSON_WINDOW = 3
 # a sentence after a question this short is about the question ("It's new since last night.")
 FOLLOW_UP_TOKENS = 15
+# a sentence this short ("It's gone.") does not end what the one before it is about
+SHORT_SENTENCE = 5
 SCOPE_BREAKS = frozenset({",", ";", ":", "-", "–"})
 CLAUSE_BREAKS = frozenset({";", ":", "-", "–", "("})
 DASHES = frozenset({"-", "–"})
@@ -90,6 +92,8 @@ STILL_SO = frozenset(
     "paralysed paralyzed incontinent".split()
 )
 STILL_REACH = 3  # words from "still" to what is still so
+# "… started last year and is getting worse": a past start, but the sign is growing now
+WORSENING = frozenset({"worse", "weaker"})
 LINKING_WORDS = frozenset({"in", "of", "for", "with", "on"})
 ANYONE = frozenset({"a", "an", "any", "every", "each"})  # "a patient", "any person"
 THEY = frozenset({"they", "them", "their"})
@@ -321,7 +325,7 @@ class FlagContext:
             found.add("negated")  # "his legs aren't weak"
         if any(pair == ("used", "to") for pair in pairwise(t.lower_ for t in flag)):
             found.add("historical")  # "my legs used to give way"
-        if "historical" in found and self._still_so_after(flag):
+        if "historical" in found and (self._still_so_after(flag) or self._worsening_after(flag)):
             found -= {"historical"}  # "couldn't pass urine before his diagnosis and still can't"
         if self.of_someone(flag):
             if not self._second_hand(flag):
@@ -350,6 +354,16 @@ class FlagContext:
             for token in after
         )
 
+    def _worsening_after(self, flag: Any) -> bool:
+        """A present-time cue of change later in the flag's sentence ("she can't walk,
+        this started last year and is getting worse")."""
+        return any(
+            cue.sent.start == flag.sent.start
+            and cue.start >= flag.end
+            and any(token.lower_ in WORSENING for token in cue)
+            for cue in self.current
+        )
+
     def _second_hand(self, flag: Any) -> bool:
         """ "A lady in my support group said her husband ended up paralysed. Which cancers
         spread to the spine?": someone else's relative or friend, relayed and in the past,
@@ -373,7 +387,10 @@ class FlagContext:
         told = self.doc[relayed[-1].end : flag.end]
         if not any(token.lower_ in PAST_FORMS for token in told):
             return False
-        if any(token.lower_ in PRESENT_FORMS for token in self.doc[owned.end : flag.end]):
+        # "his brother's legs got weak": the "'s" that makes the flag his is no "is"
+        possessive = owned.end + 1 == flag.start and self.doc[owned.end].lower_ in {"'s", "’s"}
+        since = flag.start if possessive else owned.end
+        if any(token.lower_ in PRESENT_FORMS for token in self.doc[since : flag.end]):
             return False
         return self._asks_about_the_page_after(sentence)
 
@@ -427,9 +444,14 @@ class FlagContext:
         return next((s for s in self.doc.sents if s.start == sentence.end), None)
 
     def _now_near(self, flag: Any) -> bool:
-        """A present-time cue in the flag's sentence or the next one."""
+        """A present-time cue in the flag's sentence or the next one, or in the one after
+        that when the next is short ("… about bladder control going. It's gone. Since
+        last night.")."""
         following = self._sentence_after(flag.sent)
-        return self._says_now(flag.sent) or (following is not None and self._says_now(following))
+        if following is None:
+            return self._says_now(flag.sent)
+        after = self._sentence_after(following) if len(following) <= SHORT_SENTENCE else None
+        return any(self._says_now(s) for s in (flag.sent, following, after) if s is not None)
 
     def is_described(self, flag: RedFlag) -> bool:
         """Said of someone, stated rather than asked, or said to be happening now."""

@@ -183,6 +183,13 @@ DESCRIBED_EMERGENCIES = [
     # "still" says a past sign is there now
     "He couldn't pass urine before he was diagnosed and still can't.",
     "His legs went weak last year and they are still weak.",
+    # a sign that began in the past and is growing now
+    "She can't walk, this started last month and is getting worse.",
+    "His legs went weak years ago and are getting weaker.",
+    # a short sentence does not end what the one before it is about
+    "We were told to watch for her bladder control going. It has gone. Since this morning.",
+    # a relayed story with the sign said to be so now stays a report
+    "A man at work said his wife's legs are weak. Which cancers spread to the spine?",
 ]
 
 MENTIONS = [
@@ -269,6 +276,7 @@ MENTIONS = [
     # second-hand stories: someone else's someone, in the past, then a question
     "Someone in my group said her husband ended up paralysed. Which cancers spread?",
     "A man at work told me his sister went paralysed from it. Is a biopsy used?",
+    "A woman at work told me her brother's legs got weak with it. Which scans find it?",
     "My aunt's neighbour apparently had numbness in her bottom. How is it diagnosed?",
     "I heard on the radio that a tumour can cause paralysis. What complications are there?",
     "I read that people with spinal mets can lose control of their bladder. Is that a symptom?",
