@@ -101,8 +101,9 @@ PEOPLE = frozenset(
     {"people", "patients", "someone", "somebody", "anyone", "anybody", "everyone", "children"}
 )
 PRONOUNS = frozenset("i me my we our us he she him his her they them their".split())
+POSSESSIVE_S = frozenset({"'s", "’s"})
 # someone else's someone: "her husband", "his friend", "my friend's mother"
-THIRD_PARTY_OWNERS = frozenset({"his", "her", "their", "'s", "’s"})
+THIRD_PARTY_OWNERS = frozenset({"his", "her", "their"}) | POSSESSIVE_S
 # a second-hand story is told in the past ("became paralysed", "couldn't pee for weeks")
 PAST_FORMS = frozenset("became went was were had ended lost left got could".split())
 # ... and says nothing is so now ("her husband can't walk", "has gone numb")
@@ -326,7 +327,7 @@ class FlagContext:
         if any(pair == ("used", "to") for pair in pairwise(t.lower_ for t in flag)):
             found.add("historical")  # "my legs used to give way"
         if "historical" in found and (self._still_so_after(flag) or self._worsening_after(flag)):
-            found -= {"historical"}  # "couldn't pass urine before his diagnosis and still can't"
+            found -= {"historical"}  # "… before his diagnosis and still can't", "… getting worse"
         if self.of_someone(flag):
             if not self._second_hand(flag):
                 found -= {"reported"}  # "mum says she can't feel her legs"
@@ -388,7 +389,7 @@ class FlagContext:
         if not any(token.lower_ in PAST_FORMS for token in told):
             return False
         # "his brother's legs got weak": the "'s" that makes the flag his is no "is"
-        possessive = owned.end + 1 == flag.start and self.doc[owned.end].lower_ in {"'s", "’s"}
+        possessive = owned.end + 1 == flag.start and self.doc[owned.end].lower_ in POSSESSIVE_S
         since = flag.start if possessive else owned.end
         if any(token.lower_ in PRESENT_FORMS for token in self.doc[since : flag.end]):
             return False
