@@ -338,7 +338,9 @@ class FlagContext:
         elif self._now_right_after(flag.sent):
             found -= {"hypothetical"}  # "is it serious if…? It's new since last night."
         if self._now_at(flag):
-            found -= {"hypothetical"}  # "need 2 know if i shud go, cant pee since last nite"
+            # "need 2 know if i shud go, cant pee since last nite", "supposing his legs
+            # have gone weak since last night"
+            found -= {"hypothetical", "possibility"}
         return frozenset(found)
 
     def _still_so_after(self, flag: Any) -> bool:

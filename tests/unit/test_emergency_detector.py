@@ -188,6 +188,9 @@ DESCRIBED_EMERGENCIES = [
     "His legs went weak years ago and are getting weaker.",
     # a short sentence does not end what the one before it is about
     "We were told to watch for her bladder control going. It has gone. Since this morning.",
+    # a present time right at the sign cancels "supposing"
+    "Supposing his legs have gone weak since last night, what do we do?",
+    "Suppose she can't pass urine since this morning, is that serious?",
     # a relayed story with the sign said to be so now stays a report
     "A man at work said his wife's legs are weak. Which cancers spread to the spine?",
 ]
@@ -289,6 +292,7 @@ MENTIONS = [
     "Her father couldn't walk in the last weeks of his life. How common are spinal mets?",
     "Back in the 90s my uncle was paralysed by it; which cancers spread to the spine?",
     "Worst case, could the tumour leave her paralysed?",
+    "Supposing my mum lost bowel control one day, would surgery help?",
     "Say someone with lung cancer got sudden severe back pain. What would doctors do?",
     "She lost bladder control years ago, still not sure why. Which cancers spread?",
 ]
