@@ -8,7 +8,8 @@ Harkema et al. 2009, on the cue spans the pipeline marks): a negated ("no leg
 weakness"), past and resolved ("two years ago ... it cleared up"), hypothetical ("what
 should we watch for?"), learning ("nursing student revising red flags") or reported
 ("my GP said leg weakness could be an infection") mention is not an emergency, and
-neither is a general question ("is incontinence a symptom?"). Reported speech about
+neither is a general question ("is incontinence a symptom?") or a sign said of a group
+("a trial for patients whose legs have gone weak"). Reported speech about
 someone ("mum says she can't feel her legs") is a report, unless it is a second-hand
 story: someone else's relative or friend, in the past, with nothing said to be so now
 and a question about the page after it ("a lady in my group said her husband ended up
@@ -101,6 +102,11 @@ PEOPLE = frozenset(
     {"people", "patients", "someone", "somebody", "anyone", "anybody", "everyone", "children"}
 )
 PRONOUNS = frozenset("i me my we our us he she him his her they them their".split())
+# "a trial for patients whose legs have gone weak", "people who are paralysed": a sign
+# said of a group, a few words into the clause that names it
+GROUPS = (PEOPLE - {"someone", "somebody"}) | {"those", "men", "women"}
+RELATIVES = frozenset({"who", "whose", "that"})
+GROUP_REACH = 4
 POSSESSIVE_S = frozenset({"'s", "’s"})
 # someone else's someone: "her husband", "his friend", "my friend's mother"
 THIRD_PARTY_OWNERS = frozenset({"his", "her", "their"}) | POSSESSIVE_S
@@ -324,6 +330,8 @@ class FlagContext:
         }
         if flag.id_ not in NEGATION_IN_FLAG and any(t.lower_ in NEGATIONS for t in flag):
             found.add("negated")  # "his legs aren't weak"
+        if self._said_of_a_group(flag):
+            found.add("possibility")
         if any(pair == ("used", "to") for pair in pairwise(t.lower_ for t in flag)):
             found.add("historical")  # "my legs used to give way"
         if "historical" in found and (self._still_so_after(flag) or self._worsening_after(flag)):
@@ -342,6 +350,20 @@ class FlagContext:
             # have gone weak since last night"
             found -= {"hypothetical", "possibility"}
         return frozenset(found)
+
+    def _said_of_a_group(self, flag: Any) -> bool:
+        """A group and "who", "whose" or "that" at most GROUP_REACH words before the flag,
+        in its clause, unless someone is said to be one of the group."""
+        start = max(flag.sent.start + 1, flag.start - GROUP_REACH)
+        for index in range(flag.start - 1, start - 1, -1):
+            token = self.doc[index]
+            if breaks(token, SCOPE_BREAKS):
+                return False
+            if token.lower_ in RELATIVES and self.doc[index - 1].lower_ in GROUPS:
+                # "mum is one of those patients who can't walk" is about mum
+                before = [t.lower_ for t in self.doc[max(index - 4, 0) : index - 1]]
+                return not any(pair == ("one", "of") for pair in pairwise(before))
+        return False
 
     def _still_so_after(self, flag: Any) -> bool:
         """ "still" later in the flag's sentence, followed closely by a negation or the

@@ -191,6 +191,11 @@ DESCRIBED_EMERGENCIES = [
     # a present time right at the sign cancels "supposing"
     "Supposing his legs have gone weak since last night, what do we do?",
     "Suppose she can't pass urine since this morning, is that serious?",
+    # one of a group, but now; or a group and then someone
+    "My dad is one of those patients who can't walk since this morning.",
+    "My mum is one of those patients who can't walk.",
+    "We are people who can't cope, my husband can't walk.",
+    "I know someone who can't walk.",
     # a relayed story with the sign said to be so now stays a report
     "A man at work said his wife's legs are weak. Which cancers spread to the spine?",
 ]
@@ -293,6 +298,9 @@ MENTIONS = [
     "Back in the 90s my uncle was paralysed by it; which cancers spread to the spine?",
     "Worst case, could the tumour leave her paralysed?",
     "Supposing my mum lost bowel control one day, would surgery help?",
+    # a sign said of a group
+    "The trial takes patients whose legs have gone weak. Is that right?",
+    "I was told the study only takes people who are already paralysed.",
     "Say someone with lung cancer got sudden severe back pain. What would doctors do?",
     "She lost bladder control years ago, still not sure why. Which cancers spread?",
 ]
