@@ -41,7 +41,7 @@ class Target:
 # Floors: the blind figures of a landed model of issue 11, less two or three messages
 # for the float noise of training on another machine (answered and red-flag mentions
 # answered raised again on 2026-11-29 22:06 UTC after the figures rose). The comments
-# give the figures of the shipped model (reports/evaluation.md, 2026-11-29 22:06 UTC).
+# give the figures of the shipped model (reports/evaluation.md, 2026-11-30 01:02 UTC).
 BLIND_TARGETS = (
     Target("answered right and cited", goal=0.95, floor=0.905),  # 92.2% (249/270)
     Target("unanswerable refused", goal=0.95, floor=0.905),  # 93.0% (174/187)
