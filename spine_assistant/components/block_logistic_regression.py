@@ -9,10 +9,18 @@ iteration limit) is given a matrix that keeps the counts sparse and the vectors 
 so each iteration is a sparse product plus a BLAS one. The fitted coefficients are
 those of `LogisticRegression.fit` up to rounding; saving, loading and prediction are
 Rasa's own. Measured in docs/decisions.md.
+
+SciPy's sparse products run on one core but release the GIL, so the sparse block is
+cut into row bands, one per core, multiplied on threads. A row of a product depends
+only on its own band: the coefficients are the same to the bit on any number of cores.
 """
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -29,15 +37,38 @@ from sklearn.linear_model._logistic import _logistic_regression_path
 Array = npt.NDArray[np.float64]
 
 
+CORES = len(os.sched_getaffinity(0))
+
+
+@cache
+def _threads() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(CORES, thread_name_prefix="block-lr")
+
+
+def _bands(matrix: csr_matrix, count: int) -> list[csr_matrix]:
+    """At most `count` bands of consecutive rows."""
+    edges = np.linspace(0, matrix.shape[0], max(1, min(count, matrix.shape[0])) + 1).astype(int)
+    return [matrix[start:end] for start, end in pairwise(edges)]
+
+
+def _product(bands: list[csr_matrix], other: Array) -> Array:
+    """`vstack(bands) @ other`, one band per thread."""
+    if len(bands) == 1:
+        return np.asarray(bands[0] @ other)
+    return np.vstack(list(_threads().map(lambda band: band @ other, bands)))
+
+
 class BlockMatrix:
     """[sparse | dense] side by side, with only the products the solver takes
     (`X @ W` and `G @ X`)."""
 
     __array_ufunc__ = None  # so `G @ X` with a NumPy array G comes to __rmatmul__
 
-    def __init__(self, sparse: csr_matrix, dense: Array) -> None:
+    def __init__(self, sparse: csr_matrix, dense: Array, bands: int = CORES) -> None:
         self.sparse = sparse.astype(np.float64).tocsr()
         self.sparse_transposed = self.sparse.T.tocsr()
+        self._row_bands = _bands(self.sparse, bands)
+        self._column_bands = _bands(self.sparse_transposed, bands)
         self.dense = np.ascontiguousarray(dense, dtype=np.float64)
         self.shape = (self.sparse.shape[0], self.sparse.shape[1] + self.dense.shape[1])
         self.dtype = np.dtype(np.float64)
@@ -47,10 +78,10 @@ class BlockMatrix:
 
     def __matmul__(self, other: Array) -> Array:
         split = self.sparse.shape[1]
-        return self.sparse @ other[:split] + self.dense @ other[split:]
+        return _product(self._row_bands, other[:split]) + self.dense @ other[split:]
 
     def __rmatmul__(self, other: Array) -> Array:
-        return np.hstack([(self.sparse_transposed @ other.T).T, other @ self.dense])
+        return np.hstack([_product(self._column_bands, other.T).T, other @ self.dense])
 
 
 def features(messages: list[Message]) -> BlockMatrix:

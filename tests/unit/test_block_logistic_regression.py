@@ -45,6 +45,15 @@ def test_products_equal_those_of_the_stacked_matrix() -> None:
     np.testing.assert_allclose(gradient @ blocks, gradient @ stacked, atol=1e-12)
 
 
+def test_products_on_several_threads_are_those_on_one_to_the_bit() -> None:
+    counts, vectors, _ = problem()
+    weights = np.random.default_rng(1).normal(size=(counts.shape[1] + vectors.shape[1], 4))
+    gradient = np.random.default_rng(2).normal(size=(4, counts.shape[0]))
+    one, several = BlockMatrix(counts, vectors, bands=1), BlockMatrix(counts, vectors, bands=3)
+    assert np.array_equal(one @ weights, several @ weights)
+    assert np.array_equal(gradient @ one, gradient @ several)
+
+
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @pytest.mark.parametrize("max_iter", [15, 300])
 def test_the_fit_equals_logistic_regression_on_the_stacked_matrix(max_iter: int) -> None:
