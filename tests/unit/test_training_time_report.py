@@ -1,0 +1,59 @@
+"""The training-time benchmark reads Rasa's log and a copy of the data correctly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from evaluation.training_time import Run, component_seconds, render, with_one_more_example
+
+HOOKS = "INFO     rasa.engine.training.hooks  -"
+LOG = f"""\
+2026-11-30 03:18:02 {HOOKS} Starting to train component 'RulePolicy'.
+2026-11-30 03:18:03 {HOOKS} Finished training component 'RulePolicy'.
+2026-11-30 03:18:20 INFO     rasa.nlu.utils.spacy_utils  - Trying to load SpaCy model.
+2026-11-30 03:18:36 {HOOKS} Starting to train component 'BlockLogisticRegressionClassifier'.
+2026-11-30 03:19:22 {HOOKS} Finished training component 'BlockLogisticRegressionClassifier'.
+2026-11-30 03:19:23 {HOOKS} Starting to train component 'Unfinished'.
+"""
+
+
+def test_component_seconds_pairs_the_start_and_end_of_each_component() -> None:
+    assert component_seconds(LOG) == {
+        "RulePolicy": 1.0,
+        "BlockLogisticRegressionClassifier": 46.0,
+    }
+
+
+def test_the_report_splits_each_run_and_checks_the_targets() -> None:
+    runs = [
+        Run("clean clone", 150.0, {"BlockLogisticRegressionClassifier": 46.0, "RulePolicy": 1.0}),
+        Run("nothing new", 89.0, {"BlockLogisticRegressionClassifier": 45.0}),
+        Run("one more", 29.5, {"BlockLogisticRegressionClassifier": 10.0}),
+    ]
+    report = render(runs, "2 cores, test")
+
+    assert "| clean clone | 150 | 46 | 1 | 103 |" in report
+    assert "Full train from a clean clone: 150 s, target ≤ 90 s: **missed**" in report
+    assert "After a data-only change: 30 s, target ≤ 30 s: met" in report
+    assert "about 61 s" in report  # encoding: clean clone minus nothing new
+    assert "Other components: RulePolicy." in report
+
+
+def test_one_more_example_is_added_to_a_copy_under_an_existing_intent(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (data / "nlu").mkdir(parents=True)
+    (data / "nlu" / "faq.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: faq_mri\n'
+        "  examples: |\n    - what is an MRI\n    - MRI?\n",
+        encoding="utf-8",
+    )
+    copy = with_one_more_example(data, tmp_path / "work")
+
+    added = yaml.safe_load((copy / "nlu" / "added_by_benchmark.yml").read_text(encoding="utf-8"))
+    assert added["nlu"] == [{"intent": "faq_mri", "examples": "- what is an MRI please\n"}]
+    assert (copy / "nlu" / "faq.yml").read_text(encoding="utf-8") == (
+        data / "nlu" / "faq.yml"
+    ).read_text(encoding="utf-8")
+    assert not (data / "nlu" / "added_by_benchmark.yml").exists()
