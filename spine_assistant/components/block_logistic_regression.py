@@ -65,20 +65,19 @@ class BlockMatrix:
     __array_ufunc__ = None  # so `G @ X` with a NumPy array G comes to __rmatmul__
 
     def __init__(self, sparse: csr_matrix, dense: Array, bands: int = CORES) -> None:
-        self.sparse = sparse.astype(np.float64).tocsr()
-        self.sparse_transposed = self.sparse.T.tocsr()
-        self._row_bands = _bands(self.sparse, bands)
-        self._column_bands = _bands(self.sparse_transposed, bands)
+        sparse = sparse.astype(np.float64).tocsr()
+        self._split = sparse.shape[1]
+        self._row_bands = _bands(sparse, bands)
+        self._column_bands = _bands(sparse.T.tocsr(), bands)
         self.dense = np.ascontiguousarray(dense, dtype=np.float64)
-        self.shape = (self.sparse.shape[0], self.sparse.shape[1] + self.dense.shape[1])
+        self.shape = (sparse.shape[0], sparse.shape[1] + self.dense.shape[1])
         self.dtype = np.dtype(np.float64)
 
     def __len__(self) -> int:
         return self.shape[0]
 
     def __matmul__(self, other: Array) -> Array:
-        split = self.sparse.shape[1]
-        return _product(self._row_bands, other[:split]) + self.dense @ other[split:]
+        return _product(self._row_bands, other[: self._split]) + self.dense @ other[self._split :]
 
     def __rmatmul__(self, other: Array) -> Array:
         return np.hstack([_product(self._column_bands, other.T).T, other @ self.dense])
