@@ -7,7 +7,8 @@ each turn's latency, so the same run serves both purposes:
 - the load and restart tests run it in-process with a unique text per turn
   (`unique_turns`), then check that every stored conversation holds exactly its turns.
 
-Usage: python -m evaluation.load URL USERS CHATS_PER_USER   (prints one JSON object)
+Usage: python -m evaluation.load URL USERS CHATS_PER_USER [--may-stay-silent]
+(prints one JSON object)
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ QUESTIONS = [
     "thanks",
 ]
 REQUEST_TIMEOUT_S = 120
+SILENCE_FLAG = "--may-stay-silent"
 
 
 @dataclass
@@ -71,6 +73,9 @@ class Conversation:
     bot_texts: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
+    # This project always answers, so an empty reply is an error; a bot that may choose
+    # to say nothing (stock `rasa init` to "thanks") answered the turn.
+    may_stay_silent: bool = False
 
 
 def unique_turns(sender: str, turns: int) -> Conversation:
@@ -90,7 +95,8 @@ async def say(
             webhook, json={"sender": conversation.sender, "message": text}
         ) as reply:
             body = await reply.json(content_type=None)
-            if reply.status != 200 or not body:
+            silent = body == [] and conversation.may_stay_silent
+            if reply.status != 200 or not (body or silent):
                 conversation.errors.append(f"{reply.status}: {str(body)[:200]}")
                 conversation.uncertain.append(text)
                 return False
@@ -150,10 +156,15 @@ class Scenario:
         return max(self.latencies, default=float("nan")) * 1000
 
 
-async def run(url: str, users: int, chats: int) -> Scenario:
+async def run(url: str, users: int, chats: int, may_stay_silent: bool = False) -> Scenario:
     """USERS visitors, each holding CHATS benchmark conversations with fresh senders."""
     visitors = [
-        [Conversation(f"bench-{uuid.uuid4()}", list(CONVERSATION)) for _ in range(chats)]
+        [
+            Conversation(
+                f"bench-{uuid.uuid4()}", list(CONVERSATION), may_stay_silent=may_stay_silent
+            )
+            for _ in range(chats)
+        ]
         for _ in range(users)
     ]
     wall = await chat(url, visitors, timeout_s=60)
@@ -165,14 +176,15 @@ async def run(url: str, users: int, chats: int) -> Scenario:
 
 def main() -> None:
     url, users, chats = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    scenario = asyncio.run(run(url, users, chats))
+    scenario = asyncio.run(run(url, users, chats, may_stay_silent=SILENCE_FLAG in sys.argv[4:]))
     print(json.dumps(scenario.__dict__))
 
 
-def drive(webhook: str, users: int, chats: int) -> Scenario:
+def drive(webhook: str, users: int, chats: int, may_stay_silent: bool = False) -> Scenario:
     """`run` in a process of its own."""
     result = subprocess.run(
-        [sys.executable, "-m", "evaluation.load", webhook, str(users), str(chats)],
+        [sys.executable, "-m", "evaluation.load", webhook, str(users), str(chats)]
+        + ([SILENCE_FLAG] if may_stay_silent else []),
         cwd=PROJECT_ROOT,
         check=True,
         capture_output=True,
