@@ -115,8 +115,8 @@ def train(case: str, config: Path, data: Path, name: str) -> Run:
 
 def measure() -> list[Run]:
     BUILD_DIR.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix="training-", dir=BUILD_DIR))
-    try:
+    with tempfile.TemporaryDirectory(prefix="training-", dir=BUILD_DIR) as name:
+        folder = Path(name)
         shipped = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))
         config = folder / "config.yml"
         config.write_text(
@@ -137,8 +137,6 @@ def measure() -> list[Run]:
                 "one-more",
             ),
         ]
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def render(runs: list[Run], measured_on: str) -> str:
