@@ -10,9 +10,10 @@ should we watch for?"), learning ("nursing student revising red flags") or repor
 ("my GP said leg weakness could be an infection") mention is not an emergency, and
 neither is a general question ("is incontinence a symptom?") or a sign said of a group
 ("a trial for patients whose legs have gone weak"). Reported speech about
-someone ("mum says she can't feel her legs") is a report, unless it is a second-hand
-story: someone else's relative or friend, in the past, with nothing said to be so now
-and a question about the page after it ("a lady in my group said her husband ended up
+someone ("mum says she can't feel her legs", "the nurse said that he can't pass urine")
+is a report, unless it is a second-hand story (relayed_stories.py): someone outside the
+writer's circle, in the past, passed on or dated, with nothing said to be so now and a
+question about the page after it ("a lady in my group said her husband ended up
 paralysed. Which cancers spread to the spine?").
 A function said to be there ("she's in control of her bladder") holds no red flag; said
 to be gone ("he doesn't have control of his bladder"), it is one, whatever the negation.
@@ -35,7 +36,17 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 
 from spine_assistant.components.base import ProjectComponent
+from spine_assistant.components.flag_spans import (
+    CLAUSE_BREAKS,
+    POSSESSIVES,
+    SCOPE_BREAKS,
+    breaks,
+    inside,
+    overlaps,
+    spans,
+)
 from spine_assistant.components.questions import is_question
+from spine_assistant.components.relayed_stories import RelayedStories
 from spine_assistant.knowledge.lexicon import (
     CONTEXT_SPANS_KEY,
     CURRENT_LABEL,
@@ -64,10 +75,6 @@ PERSON_WINDOW = 3
 FOLLOW_UP_TOKENS = 15
 # a sentence this short ("It's gone.") does not end what the one before it is about
 SHORT_SENTENCE = 5
-SCOPE_BREAKS = frozenset({",", ";", ":", "-", "–"})
-CLAUSE_BREAKS = frozenset({";", ":", "-", "–", "("})
-DASHES = frozenset({"-", "–"})
-POSSESSIVES = frozenset({"my", "his", "her", "their", "our", "your"})
 NEGATIONS = frozenset({"not", "n't", "nt", "never", "no"})
 # a negation inside a flag that a normal state overlaps ("he isnt in control of his bowels")
 STATE_NEGATIONS = NEGATIONS | {"longer", "isnt", "arent", "wasnt"}
@@ -75,6 +82,8 @@ STATE_NEGATIONS = NEGATIONS | {"longer", "isnt", "arent", "wasnt"}
 FUNCTION_NEGATIONS = STATE_NEGATIONS | {"without", "doesnt", "dont", "hasnt", "havent", "nor"}
 LOSS_WORDS = frozenset({"lose", "lost", "losing", "loss"})
 AND_WORDS = frozenset({"and", "n", "&", "+"})  # "cant pee n legs r wobbly"
+# a reason starts a clause of its own ("couldn't get up because her legs went numb")
+BECAUSE = frozenset({"because", "cos", "coz", "cuz", "bc"})
 # after a comma, a finding that changes is not part of a negated list ("no UO 10h, also
 # new reduced power both legs"; "not PU since 0800, legs weaker than yesterday")
 CHANGE_WORDS = frozenset(
@@ -82,6 +91,10 @@ CHANGE_WORDS = frozenset(
 )
 # a present-time cue this close after a flag dates the flag itself ("cant pee since last nite")
 NOW_AFTER_FLAG = 3
+# ... or this close before it ("since the weekend he can't walk")
+NOW_BEFORE_FLAG = 3
+# present-time cues that are lengths of time ("for a day", "all night", "a whole day")
+DURATION_STARTS = frozenset({"for", "all", "a", "whole", "over"})
 # kinds of red flag whose own words may be a negation ("can't walk", "can't pee")
 NEGATION_IN_FLAG = frozenset(
     {"cannot_walk", "bladder_bowel", "saddle_numbness", "uncontrolled_back_pain"}
@@ -96,43 +109,19 @@ STILL_REACH = 3  # words from "still" to what is still so
 # "… started last year and is getting worse": a past start, but the sign is growing now
 WORSENING = frozenset({"worse", "weaker"})
 LINKING_WORDS = frozenset({"in", "of", "for", "with", "on"})
+# an aside about someone ("her dad, who's being treated for prostate cancer, hasn't …")
+ASIDE_WORDS = frozenset({"who", "whose", "which"})
+ASIDE_LENGTH = 12
 ANYONE = frozenset({"a", "an", "any", "every", "each"})  # "a patient", "any person"
 THEY = frozenset({"they", "them", "their"})
 PEOPLE = frozenset(
     {"people", "patients", "someone", "somebody", "anyone", "anybody", "everyone", "children"}
 )
-PRONOUNS = frozenset("i me my we our us he she him his her they them their".split())
 # "a trial for patients whose legs have gone weak", "people who are paralysed": a sign
 # said of a group, a few words into the clause that names it
 GROUPS = (PEOPLE - {"someone", "somebody"}) | {"those", "men", "women"}
 RELATIVES = frozenset({"who", "whose", "that"})
 GROUP_REACH = 4
-POSSESSIVE_S = frozenset({"'s", "’s"})
-# someone else's someone: "her husband", "his friend", "my friend's mother"
-THIRD_PARTY_OWNERS = frozenset({"his", "her", "their"}) | POSSESSIVE_S
-# a second-hand story is told in the past ("became paralysed", "couldn't pee for weeks")
-PAST_FORMS = frozenset("became went was were had ended lost left got could".split())
-# ... and says nothing is so now ("her husband can't walk", "has gone numb")
-PRESENT_FORMS = frozenset("is are am 's ’s has have 've can ca cannot wo keeps does".split())
-# a story passed on by phone or message is news, not a second-hand story
-CONTACT_WORDS = frozenset(
-    "call called calling rang ring rung phone phoned phoning text texted texting message "
-    "messaged email emailed knocked voicemail whatsapp whatsapped facetimed".split()
-)
-# a question after the story that asks for help, not about the page ("is this urgent?")
-HELP_WORDS = frozenset(
-    "urgent urgently emergency hospital a&e ambulance 999 911 112 serious worried wait "
-    "doctor gp do now today tonight help treat treated fix fixed done reversed recover".split()
-)
-
-
-def breaks(token: Any, kinds: frozenset[str]) -> bool:
-    """A dash inside a word ("cross-legged", "Von Hippel-Lindau") breaks nothing."""
-    if token.text in DASHES and not token.whitespace_:
-        before = token.doc[token.i - 1] if token.i > 0 else None
-        if before is not None and not before.whitespace_:
-            return False
-    return token.text in kinds
 
 
 @dataclass(frozen=True)
@@ -146,37 +135,23 @@ class RedFlag:
         return not self.modifiers
 
 
-def _spans(doc: Any, key: str, label: str) -> list[Any]:
-    return [span for span in doc.spans.get(key, []) if span.label_ == label]
-
-
-def _inside(span: Any, others: list[Any]) -> bool:
-    return any(o.start <= span.start and span.end <= o.end for o in others)
-
-
-def _overlaps(a: Any, b: Any) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
 class FlagContext:
     """The cue spans of one message, and which of them reach a given red flag."""
 
     def __init__(self, doc: Any) -> None:
         self.doc = doc
-        self.people = _spans(doc, SAFETY_SPANS_KEY, PERSON_LABEL)
+        self.people = spans(doc, SAFETY_SPANS_KEY, PERSON_LABEL)
         # "a patient", "any cancer patient": no one in particular
         self.particular_people = [p for p in self.people if not self._anyone(p)]
-        self.normal_states = _spans(doc, CONTEXT_SPANS_KEY, NORMAL_STATE_LABEL)
-        pseudo = self.pseudo_cues = _spans(doc, CONTEXT_SPANS_KEY, PSEUDO_NEGATION_LABEL)
+        self.normal_states = spans(doc, CONTEXT_SPANS_KEY, NORMAL_STATE_LABEL)
+        pseudo = self.pseudo_cues = spans(doc, CONTEXT_SPANS_KEY, PSEUDO_NEGATION_LABEL)
 
         def cues(label: str) -> list[Any]:
             """The cues of `label` outside a pseudo-cue ("no idea", "on exam", "a while")."""
-            return [
-                cue for cue in _spans(doc, CONTEXT_SPANS_KEY, label) if not _inside(cue, pseudo)
-            ]
+            return [cue for cue in spans(doc, CONTEXT_SPANS_KEY, label) if not inside(cue, pseudo)]
 
         self.terminators = cues(TERMINATE_LABEL)
-        current = _spans(doc, CONTEXT_SPANS_KEY, CURRENT_LABEL)  # "ever since", "exam today"
+        current = spans(doc, CONTEXT_SPANS_KEY, CURRENT_LABEL)  # "ever since", "exam today"
 
         # "on exam today" is a clinician's examination, not a student's
         self.is_learning = bool(cues(GENERAL_LABEL))
@@ -195,19 +170,19 @@ class FlagContext:
         # sign's own word and negates nothing after it
         signs_with_negation = [
             span
-            for span in _spans(doc, SAFETY_SPANS_KEY, RED_FLAG_LABEL)
+            for span in spans(doc, SAFETY_SPANS_KEY, RED_FLAG_LABEL)
             if span.id_ in NEGATION_IN_FLAG
         ]
         for direction in DIRECTIONS:
             negations = found[("negated", direction)]
             found[("negated", direction)] = [
-                cue for cue in negations if not _inside(cue, signs_with_negation)
+                cue for cue in negations if not inside(cue, signs_with_negation)
             ]
         resolved = found[("historical", "backward")] + found[("negated", "backward")]
         # "he's fine now" says nothing is happening now; "since last month" is not over
-        self.current = [cue for cue in current if not _inside(cue, resolved)]
+        self.current = [cue for cue in current if not inside(cue, resolved)]
         self.cues = {
-            key: [cue for cue in cues if key[0] != "historical" or not _inside(cue, current)]
+            key: [cue for cue in cues if key[0] != "historical" or not inside(cue, current)]
             for key, cues in found.items()
         }
         # a time that opens the sentence dates what follows: "Last Christmas he couldn't stand"
@@ -215,20 +190,22 @@ class FlagContext:
             cue for cue in self.cues[("historical", "backward")] if cue.start == cue.sent.start
         ]
 
-    def _person_at(self, index: int) -> bool:
+        self.stories = RelayedStories(self)
+
+    def person_at(self, index: int) -> bool:
         return any(person.start == index for person in self.people)
 
     def _ends_negation(self, start: int, end: int, flag_end: int) -> bool:
-        """Where a negation's clause ends: "and", a dash or colon, a comma followed by
+        """Where a negation's clause ends: "and" or "because", a dash or colon, a comma followed by
         someone ("no, she can't walk") or by a change ("no UO, new leg weakness"), a comma
         after a negated clause that named no symptom (a list of symptoms goes on: "no
         weakness, numbness or incontinence"), or someone acting in between ("I don't know
         what to do my dad can't walk"; a possessive, "in my bottom", does not)."""
         for index in range(start, end):
             token = self.doc[index]
-            if token.lower_ in AND_WORDS or breaks(token, CLAUSE_BREAKS):
+            if token.lower_ in AND_WORDS | BECAUSE or breaks(token, CLAUSE_BREAKS):
                 return True
-            if token.text == "," and any(self._person_at(i) for i in range(index + 1, index + 3)):
+            if token.text == "," and any(self.person_at(i) for i in range(index + 1, index + 3)):
                 return True
             if token.text == "," and any(
                 self.doc[i].lower_ in CHANGE_WORDS for i in range(index + 1, flag_end)
@@ -236,12 +213,12 @@ class FlagContext:
                 return True
             if token.text == "," and not any(start <= f < index for f in self.findings):
                 return True  # "can't climb the stairs since yesterday, legs too weak"
-            if self._person_at(index) and token.lower_ not in POSSESSIVES:
+            if self.person_at(index) and token.lower_ not in POSSESSIVES:
                 return True
         return False
 
-    def _reaches(self, cue: Any, flag: Any, modifier: str, direction: str) -> bool:
-        if cue.sent.start != flag.sent.start or _overlaps(cue, flag):
+    def reaches(self, cue: Any, flag: Any, modifier: str, direction: str) -> bool:
+        if cue.sent.start != flag.sent.start or overlaps(cue, flag):
             return False
         start, end = (cue.end, flag.start) if direction == "forward" else (flag.end, cue.start)
         window = NEGATION_WINDOW if modifier == "negated" else CUE_WINDOW
@@ -265,7 +242,7 @@ class FlagContext:
         return any(
             len(cue) == 1
             and cue[0].lower_ in FUNCTION_NEGATIONS
-            and self._reaches(cue, state, "negated", "forward")
+            and self.reaches(cue, state, "negated", "forward")
             and not any(t.lemma_ in LOSS_WORDS for t in self.doc[cue.end : state.start])
             for cue in self.cues[("negated", "forward")]
         )
@@ -274,7 +251,7 @@ class FlagContext:
         """A comma or "and" followed by someone: another clause, with its own time."""
         return any(
             self.doc[index].lower_ in {",", "and"}
-            and any(self._person_at(i) for i in range(index + 1, index + 3))
+            and any(self.person_at(i) for i in range(index + 1, index + 3))
             for index in range(start, end)
         )
 
@@ -295,8 +272,29 @@ class FlagContext:
         return any(
             (flag.start - window <= p.start < flag.end and unbroken(p.end, flag.start))
             or (linked and flag.end < p.start <= flag.end + PERSON_WINDOW)
+            or self._just_before_an_aside(p, flag)
             for p in self.particular_people
             if not self._owns_something_else(p, flag)
+        )
+
+    def _just_before_an_aside(self, person: Any, flag: Any) -> bool:
+        """ "her husband, who has thyroid cancer, suddenly can't walk": the person right
+        before an aside between commas that opens with "who", "whose" or "which", and the
+        flag a few words after it."""
+        opening = person.end
+        if opening + 1 >= flag.start or self.doc[opening].text != ",":
+            return False
+        if self.doc[opening + 1].lower_ not in ASIDE_WORDS:
+            return False
+        closing = next(
+            (t.i for t in self.doc[opening + 1 : flag.start] if breaks(t, SCOPE_BREAKS)), None
+        )
+        return (
+            closing is not None
+            and self.doc[closing].text == ","
+            and closing - opening <= ASIDE_LENGTH
+            and flag.start - closing <= PERSON_WINDOW
+            and not any(breaks(t, SCOPE_BREAKS) for t in self.doc[closing + 1 : flag.start])
         )
 
     def _owns_something_else(self, person: Any, flag: Any) -> bool:
@@ -306,7 +304,7 @@ class FlagContext:
         return (
             person.text.lower() in POSSESSIVES
             and flag.start - person.end > 1
-            and not self._person_at(person.end)
+            and not self.person_at(person.end)
         )
 
     def learning_at(self, span: Any) -> bool:
@@ -326,7 +324,7 @@ class FlagContext:
         found = {
             modifier
             for (modifier, direction), cues in self.cues.items()
-            if any(self._reaches(cue, flag, modifier, direction) for cue in cues)
+            if any(self.reaches(cue, flag, modifier, direction) for cue in cues)
         }
         if flag.id_ not in NEGATION_IN_FLAG and any(t.lower_ in NEGATIONS for t in flag):
             found.add("negated")  # "his legs aren't weak"
@@ -334,15 +332,26 @@ class FlagContext:
             found.add("possibility")
         if any(pair == ("used", "to") for pair in pairwise(t.lower_ for t in flag)):
             found.add("historical")  # "my legs used to give way"
-        if "historical" in found and (self._still_so_after(flag) or self._worsening_after(flag)):
-            found -= {"historical"}  # "… before his diagnosis and still can't", "… getting worse"
+        if "historical" in found and (
+            self._still_so_after(flag) or self._worsening_after(flag) or self._now_before(flag)
+        ):
+            # "… before his diagnosis and still can't", "… getting worse", "cancer for two
+            # years and since the weekend he can't walk"
+            found -= {"historical"}
+        second_hand = self.stories.second_hand(flag)
+        if second_hand:
+            found.add("reported")  # "my friend's husband went numb, turned out it was a disc"
         if self.of_someone(flag):
-            if not self._second_hand(flag):
+            if not second_hand:
                 found -= {"reported"}  # "mum says she can't feel her legs"
-            if self._now_near(flag):
-                found -= {"hypothetical"}  # "what if my legs have gone weak since Monday"
+            if self._now_near(flag) or self.stories.relayed_as_fact(flag):
+                # "what if my legs have gone weak since Monday", "mum said that she can't
+                # feel her legs"
+                found -= {"hypothetical"}
         elif self.learning_at(flag):
             found.add("learning")
+        elif not second_hand and self.stories.speakers_own_sign(flag):
+            found -= {"reported"}  # "a friend of mine … said both legs went dead"
         elif self._now_right_after(flag.sent):
             found -= {"hypothetical"}  # "is it serious if…? It's new since last night."
         if self._now_at(flag):
@@ -373,7 +382,7 @@ class FlagContext:
         return any(
             token.lower_ in STILL
             and any(
-                t.lower_ in STILL_SO and not _inside(self.doc[t.i : t.i + 1], self.pseudo_cues)
+                t.lower_ in STILL_SO and not inside(self.doc[t.i : t.i + 1], self.pseudo_cues)
                 for t in self.doc[token.i + 1 : token.i + 1 + STILL_REACH]
             )
             for token in after
@@ -389,70 +398,6 @@ class FlagContext:
             for cue in self.current
         )
 
-    def _second_hand(self, flag: Any) -> bool:
-        """ "A lady in my support group said her husband ended up paralysed. Which cancers
-        spread to the spine?": someone else's relative or friend, relayed and in the past,
-        with nothing said to be so now, and a question about the page after it. "Mum says
-        her legs have gone", "my neighbour says her husband can't walk" and a story
-        followed by "what should we do?", or passed on by phone or message ("my sister
-        rang to say her husband collapsed") stay reports."""
-        sentence = flag.sent
-        if is_question(sentence) or self._says_now(sentence):
-            return False
-        if any(token.lower_ in CONTACT_WORDS for token in self.doc):
-            return False  # "my sister called and said her husband collapsed"
-        relayed = [
-            cue
-            for cue in self.cues[("reported", "forward")]
-            if self._reaches(cue, flag, "reported", "forward")
-        ]
-        owned = self._someone_elses(flag)
-        if not relayed or owned is None:
-            return False
-        told = self.doc[relayed[-1].end : flag.end]
-        if not any(token.lower_ in PAST_FORMS for token in told):
-            return False
-        # "his brother's legs got weak": the "'s" that makes the flag his is no "is"
-        possessive = owned.end + 1 == flag.start and self.doc[owned.end].lower_ in POSSESSIVE_S
-        since = flag.start if possessive else owned.end
-        if any(token.lower_ in PRESENT_FORMS for token in self.doc[since : flag.end]):
-            return False
-        return self._asks_about_the_page_after(sentence)
-
-    def _someone_elses(self, flag: Any) -> Any | None:
-        """The person the flag is about, when that is someone else's someone: the
-        nearest person named by a noun before the flag in its clause, right after "his",
-        "her", "their" or a possessive "'s" ("her husband", "my friend's mother")."""
-        subjects = [
-            person
-            for person in self.particular_people
-            if person.sent.start == flag.sent.start
-            and person.start < flag.end
-            and flag.start - person.start <= CUE_WINDOW
-            and person.text.lower() not in POSSESSIVES  # "in his saddle area" is his
-            and not any(breaks(t, CLAUSE_BREAKS) for t in self.doc[person.end : flag.start])
-        ]
-        if not subjects:
-            return None
-        nearest = max(subjects, key=lambda person: person.start)  # "his wife said he…": he
-        before = self.doc[nearest.start - 1] if nearest.start > 0 else None
-        if nearest.text.lower() in PRONOUNS or before is None:
-            return None
-        return nearest if before.lower_ in THIRD_PARTY_OWNERS else None
-
-    def _asks_about_the_page_after(self, sentence: Any) -> bool:
-        """Questions after it, each naming no one but the assistant ("does your page…")
-        and asking for no help ("is this urgent?", "what should we do?")."""
-        later = [s for s in self.doc.sents if s.start >= sentence.end and is_question(s)]
-        return bool(later) and all(
-            not any(token.lower_ in HELP_WORDS for token in question)
-            and not any(
-                person.sent.start == question.start and person.text.lower() not in {"you", "your"}
-                for person in self.people
-            )
-            for question in later
-        )
-
     def _now_at(self, flag: Any) -> bool:
         """A present-time cue right after the flag, in its clause."""
         return any(
@@ -462,7 +407,22 @@ class FlagContext:
             for cue in self.current
         )
 
-    def _says_now(self, sentence: Any) -> bool:
+    def _now_before(self, flag: Any) -> bool:
+        """A present time (not a length of time) a few words before the flag, in its
+        clause and outside any past time ("since the weekend he can't walk"; not "since
+        the stroke his legs", nor "in 2009 I couldn't pee for a day and needed a catheter")."""
+        past = [cue for cues in (self.cues[("historical", d)] for d in DIRECTIONS) for cue in cues]
+        return any(
+            cue.sent.start == flag.sent.start
+            and cue[0].lower_ not in DURATION_STARTS
+            and not cue[0].text[:1].isdigit()
+            and 0 <= flag.start - cue.end <= NOW_BEFORE_FLAG
+            and not inside(cue, past)
+            and not any(breaks(token, SCOPE_BREAKS) for token in self.doc[cue.end : flag.start])
+            for cue in self.current
+        )
+
+    def says_now(self, sentence: Any) -> bool:
         return any(cue.sent.start == sentence.start for cue in self.current)
 
     def _sentence_after(self, sentence: Any) -> Any | None:
@@ -474,16 +434,16 @@ class FlagContext:
         last night.")."""
         following = self._sentence_after(flag.sent)
         if following is None:
-            return self._says_now(flag.sent)
+            return self.says_now(flag.sent)
         after = self._sentence_after(following) if len(following) <= SHORT_SENTENCE else None
-        return any(self._says_now(s) for s in (flag.sent, following, after) if s is not None)
+        return any(self.says_now(s) for s in (flag.sent, following, after) if s is not None)
 
     def is_described(self, flag: RedFlag) -> bool:
         """Said of someone, stated rather than asked, or said to be happening now."""
         sentence = flag.span.sent
         return (
             flag.of_someone
-            or self._says_now(sentence)
+            or self.says_now(sentence)
             or not is_question(sentence)
             or self._now_right_after(sentence)
         )
@@ -495,7 +455,7 @@ class FlagContext:
         return (
             following is not None
             and len(following) <= FOLLOW_UP_TOKENS
-            and self._says_now(following)
+            and self.says_now(following)
         )
 
 
@@ -510,7 +470,7 @@ def _normal_state(flag: Any, context: FlagContext) -> str | None:
             s.start <= flag.start < s.end and s.end < flag.end for s in context.normal_states
         )
         return "normal" if negation_is_the_states else None
-    states = [s for s in context.normal_states if _overlaps(s, flag)]
+    states = [s for s in context.normal_states if overlaps(s, flag)]
     if not states:
         return None
     return "lost" if any(context.negates(state) for state in states) else "normal"
@@ -528,14 +488,14 @@ def _red_flag(span: Any, context: FlagContext) -> RedFlag | None:
 
 def red_flags(doc: Any) -> tuple[list[RedFlag], FlagContext]:
     context = FlagContext(doc)
-    found = (_red_flag(span, context) for span in _spans(doc, SAFETY_SPANS_KEY, RED_FLAG_LABEL))
+    found = (_red_flag(span, context) for span in spans(doc, SAFETY_SPANS_KEY, RED_FLAG_LABEL))
     return [flag for flag in found if flag is not None], context
 
 
 def symptom_words_only_mentioned(doc: Any, context: FlagContext) -> bool:
     """Symptom words are there, and each is negated, past, hypothetical or learnt about
     ("no numbness or weakness at all"): nothing is said to be happening."""
-    words = _spans(doc, SAFETY_SPANS_KEY, SYMPTOM_LABEL)
+    words = spans(doc, SAFETY_SPANS_KEY, SYMPTOM_LABEL)
     return bool(words) and all(context.modifiers(word) for word in words)
 
 

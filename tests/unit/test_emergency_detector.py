@@ -198,6 +198,20 @@ DESCRIBED_EMERGENCIES = [
     "I know someone who can't walk.",
     # a relayed story with the sign said to be so now stays a report
     "A man at work said his wife's legs are weak. Which cancers spread to the spine?",
+    # news of someone else's someone, not dated; "he" only stands for them in a dated story
+    "My neighbour's son couldn't walk. Which cancers spread to the spine?",
+    "My cousin's wife said she couldn't pass urine. How common are spinal mets?",
+    "A man at my church said he was paralysed from the waist down. Is a biopsy used?",
+    "My friends husband went numb in the saddle area this week. Is MRI the best scan?",
+    "A man at work said my legs were weak. Which scans are used?",
+    # relayed as fact ("said that"), dated now, an aside, a reason, the speaker's own sign
+    "My son said that his dad can't pass urine. Which scans are used?",
+    "The carer wrote that she couldn't stand up. Is it MSCC?",
+    "He's had myeloma for three years and since yesterday he can't stand. Which scans are used?",
+    "My aunt says her husband, who has bowel cancer, can't pass urine. Which scans are used?",
+    "She phoned to say she couldn't get off the sofa because her legs went numb. What is MSCC?",
+    "My neighbour, who has myeloma, said both legs went weak. Which scans are used?",
+    "My friend told me her dad fell over and he said he couldn't feel his legs. What is MSCC?",
 ]
 
 MENTIONS = [
@@ -290,6 +304,15 @@ MENTIONS = [
     "I read that people with spinal mets can lose control of their bladder. Is that a symptom?",
     "My late mother was paralysed by her spinal mets. Am I at risk?",
     "The consultant said there's a small chance I could lose control of my bladder. Why?",
+    # ... also without a teller when the story is dated, or about a stranger
+    "My tutor said a patient lost feeling in her legs. How is it diagnosed?",
+    "Someone on a forum wrote that her dad had chemo, and he later became paralysed. Is "
+    "a biopsy used?",
+    "A blogger wrote that her husband's legs turned to jelly. Is kidney cancer one that spreads?",
+    "A lady at my work lost control of her bladder and she could not stand, it turned out "
+    "to be an infection. What is a biopsy?",
+    "My friend's dad was paralysed and then he could not feel his legs either, that was "
+    "all before he died. Can surgery ease the pain?",
     # a sign before the diagnosis or in the last weeks of a life is a story that has ended
     "My friend's mum lost control of her bowels before they found her spinal mets.",
     "A woman in my group lost feeling between her legs before her diagnosis. Why?",
@@ -303,6 +326,12 @@ MENTIONS = [
     "I was told the study only takes people who are already paralysed.",
     "Say someone with lung cancer got sudden severe back pain. What would doctors do?",
     "She lost bladder control years ago, still not sure why. Which cancers spread?",
+    # possible, not news; a length of time or a past start is no "now"
+    "My GP said that his legs might go weak one day. What is MSCC?",
+    "The consultant said that she may lose control of her bladder. Why?",
+    "In 2015 I couldn't pee for a day after an operation and needed a catheter. Which "
+    "cancers spread?",
+    "Since the stroke his legs have been weak. Which cancers spread to the spine?",
 ]
 
 

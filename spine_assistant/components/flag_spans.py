@@ -1,0 +1,34 @@
+"""Token and span helpers that the red-flag reading and the story reading share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SCOPE_BREAKS = frozenset({",", ";", ":", "-", "–"})
+CLAUSE_BREAKS = frozenset({";", ":", "-", "–", "("})
+DASHES = frozenset({"-", "–"})
+POSSESSIVES = frozenset({"my", "his", "her", "their", "our", "your"})
+POSSESSIVE_S = frozenset({"'s", "’s"})
+# someone else's someone: "her husband", "his friend", "my friend's mother"
+THIRD_PARTY_OWNERS = frozenset({"his", "her", "their"}) | POSSESSIVE_S
+
+
+def breaks(token: Any, kinds: frozenset[str]) -> bool:
+    """A dash inside a word ("cross-legged", "Von Hippel-Lindau") breaks nothing."""
+    if token.text in DASHES and not token.whitespace_:
+        before = token.doc[token.i - 1] if token.i > 0 else None
+        if before is not None and not before.whitespace_:
+            return False
+    return token.text in kinds
+
+
+def spans(doc: Any, key: str, label: str) -> list[Any]:
+    return [span for span in doc.spans.get(key, []) if span.label_ == label]
+
+
+def inside(span: Any, others: list[Any]) -> bool:
+    return any(o.start <= span.start and span.end <= o.end for o in others)
+
+
+def overlaps(a: Any, b: Any) -> bool:
+    return a.start < b.end and b.start < a.end

@@ -1,0 +1,262 @@
+"""Tells a story someone passes on from news someone passes on.
+
+"A lady in my group said her husband ended up paralysed. Which cancers spread to the
+spine?" is a story: it gets its answer. "My neighbour says her husband can't walk", "mum
+said that she can't feel her legs" and "a friend of mine fell over and said both legs
+went dead" are news: they get the urgent advice. The emergency detector's FlagContext
+asks this module about each red flag it reads.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from spine_assistant.components.flag_spans import (
+    POSSESSIVE_S,
+    POSSESSIVES,
+    SCOPE_BREAKS,
+    THIRD_PARTY_OWNERS,
+    breaks,
+    overlaps,
+)
+from spine_assistant.components.questions import is_question
+from spine_assistant.knowledge.lexicon import DIRECTIONS
+
+if TYPE_CHECKING:
+    from spine_assistant.components.emergency_detector import FlagContext
+
+# ... also written without the apostrophe ("my friends husband", "my neighbours wife")
+ACQUAINTANCES = frozenset("friend neighbour neighbor colleague mate cousin".split())
+# someone the writer does not know: "a man at work", "a guy on a forum", "someone"
+STRANGER_ARTICLES = frozenset({"a", "an", "another", "some"})
+# the words for a man or a woman that "he" or "she" can stand for (a patient is either)
+MEN = frozenset(
+    "man guy bloke chap gentleman fella husband father dad brother son uncle grandad "
+    "granddad grandpa grandfather nephew boyfriend stepdad fiance hubby patient".split()
+)
+WOMEN = frozenset(
+    "woman lady wife mother mum mom mam sister daughter aunt auntie grandma grandmother "
+    "granny nan nana niece girlfriend stepmum stepmom fiancee missus patient".split()
+)
+# "he" and "she" (not "his" or "her", which only own something) stand for them
+GENDERED = {"he": MEN, "him": MEN, "she": WOMEN}
+SOMEONE = frozenset({"someone", "somebody"})
+# how far after a flag that is a noun its story's verb may come ("her paralysis was")
+VERB_AFTER_FLAG = 2
+WRITER = frozenset("i me we us".split())
+WRITERS_OWN = frozenset({"my", "our"})
+# a second-hand story is told in the past ("became paralysed", "couldn't pee for weeks")
+PAST_FORMS = frozenset("became went was were had ended lost left got could".split())
+# ... and says nothing is so now ("her husband can't walk", "has gone numb")
+PRESENT_FORMS = frozenset("is are am 's ’s has have 've can ca cannot wo keeps does".split())
+# a story passed on by phone or message is news, not a second-hand story
+CONTACT_WORDS = frozenset(
+    "call called calling rang ring rung phone phoned phoning text texted texting message "
+    "messaged email emailed knocked voicemail whatsapp whatsapped facetimed".split()
+)
+# a question after the story that asks for help, not about the page ("is this urgent?")
+HELP_WORDS = frozenset(
+    "urgent urgently emergency hospital a&e ambulance 999 911 112 serious worried wait "
+    "doctor gp do now today tonight help treat treated fix fixed done reversed recover".split()
+)
+# what makes a relayed sign a possibility, not news ("said that his legs could go weak")
+MODALS = frozenset("could might may will would can ca should shall 'll must wo".split())
+
+
+class RelayedStories:
+    """The story reading of one message, on top of its FlagContext's cues."""
+
+    def __init__(self, context: FlagContext) -> None:
+        self.context = context
+        self.doc = context.doc
+
+    def relayed_as_fact(self, flag: Any) -> bool:
+        """ "Mum said that she can't feel her legs": every hypothetical cue that reaches
+        the flag relays something said ("said that", "wrote that"), and no "could",
+        "might" or "will" makes it a possibility ("my GP said that my legs could go
+        weak"); the "can" of "can't walk" is the sign's own."""
+        reported = self.context.cues[("reported", "forward")]
+        reaching = [
+            cue
+            for cue in self.context.cues[("hypothetical", "forward")]
+            if self.context.reaches(cue, flag, "hypothetical", "forward")
+        ]
+        if not reaching or not all(any(overlaps(cue, r) for r in reported) for cue in reaching):
+            return False
+        told = self.doc[reaching[-1].end : flag.end]
+        return not any(
+            token.lower_ in MODALS
+            and not (
+                token.i + 1 < len(self.doc)
+                and (
+                    self.doc[token.i + 1].lower_ in {"n't", "nt"}
+                    or (token.lower_ in {"can", "could"} and self.doc[token.i + 1].lower_ == "not")
+                )
+            )
+            for token in told
+        )
+
+    def speakers_own_sign(self, flag: Any) -> bool:
+        """ "A friend of mine fell over and said both legs went dead": someone in
+        particular (not "my GP", not "a leaflet") says a sign with no one else's name
+        happened to them, in the past tense: news, not a report of what can happen."""
+        for cue in self.context.cues[("reported", "forward")]:
+            if not self.context.reaches(cue, flag, "reported", "forward"):
+                continue
+            told = self.doc[cue.end : flag.end]
+            if any(self.context.person_at(t.i) for t in told) or not any(
+                t.lower_ in PAST_FORMS for t in told
+            ):
+                continue
+            speakers = [
+                p
+                for p in self.context.people
+                if p.sent.start == cue.sent.start and p.end <= cue.start
+            ]
+            speaker = max(speakers, key=lambda p: p.start, default=None)
+            if (
+                speaker is not None
+                and speaker in self.context.particular_people
+                and speaker.text.lower() not in POSSESSIVES
+            ):
+                return True
+        return False
+
+    def second_hand(self, flag: Any) -> bool:
+        """ "A lady in my support group said her husband ended up paralysed. Which cancers
+        spread to the spine?": a story about someone outside the writer's circle (someone
+        else's relative or friend, or a stranger), passed on ("said", "apparently") or
+        dated ("turned out", "before he died"), told in the past with nothing said to be
+        so now, and a question about the page after it; in a dated story "he" or "she"
+        is the man or woman named before. "Mum says her legs have gone", "my neighbour
+        says her husband can't walk", "my friend's dad said he couldn't move his legs"
+        (news, not a story), a story followed by "what should we do?", or passed on by
+        phone or message ("my sister rang to say her husband collapsed") stay reports."""
+        sentence = flag.sent
+        if is_question(sentence) or self.context.says_now(sentence):
+            return False
+        if any(token.lower_ in CONTACT_WORDS for token in self.doc):
+            return False  # "my sister called and said her husband collapsed"
+        found = self._story_subject(flag)
+        if found is None:
+            return False
+        subject, person = found
+        relayed = [
+            cue
+            for cue in self.context.cues[("reported", "forward")]
+            if self.context.reaches(cue, flag, "reported", "forward")
+        ]
+        dated = self._dated(sentence)
+        if not (relayed or dated):
+            return False
+        # "he" is someone in a dated story, or someone a stranger told of ("a woman wrote
+        # that her husband … and he later became paralysed"); not "my friend's dad said he
+        # couldn't move his legs" nor "a man at church said he was paralysed": news
+        told_of = (
+            bool(relayed) and person.i > relayed[-1].start and self._told_by_a_stranger(relayed[-1])
+        )
+        if subject is not person and not (dated or told_of):
+            return False
+        # the story's verb: before the flag, or right after a noun ("her paralysis was")
+        end = min(flag.end + VERB_AFTER_FLAG, self._clause_end(flag))
+        told = self.doc[relayed[-1].end if relayed else sentence.start : end]
+        if not any(self._past(token, flag) for token in told):
+            return False
+        # "his brother's legs got weak": the "'s" that makes the flag his is no "is"
+        possessive = self.doc[subject.i + 1].lower_ in POSSESSIVE_S
+        since = subject.i + (2 if possessive else 1)
+        if any(token.lower_ in PRESENT_FORMS for token in self.doc[since:end]):
+            return False
+        return self._asks_about_the_page_after(sentence)
+
+    @staticmethod
+    def _past(token: Any, flag: Any) -> bool:
+        """A past form, or a regular past tense ("legs turned to jelly") that does not
+        end the flag (its "paralysed" says nothing of when)."""
+        word = token.lower_
+        return word in PAST_FORMS or (
+            token.i != flag.end - 1 and len(word) > 3 and word.endswith("ed")
+        )
+
+    def _told_by_a_stranger(self, cue: Any) -> bool:
+        """ "Someone in my online group wrote that…", "a woman on a blog said…"."""
+        for index in range(cue.start - 1, cue.sent.start - 1, -1):
+            token = self.doc[index]
+            if token.lower_ in SOMEONE or token.lower_ in MEN or token.lower_ in WOMEN:
+                return self._outsider(token) and not self._owned(token)
+            if self.context.person_at(index) and token.lower_ not in POSSESSIVES:
+                return False  # "my friend", "she"; not the "my" of "my online group"
+        return False
+
+    def _owned(self, person: Any) -> bool:
+        before = self.doc[person.i - 1].lower_ if person.i > 0 else ""
+        return before in THIRD_PARTY_OWNERS or before in POSSESSIVES
+
+    def _story_subject(self, flag: Any) -> tuple[Any, Any] | None:
+        """The nearest person before the flag in its sentence, and whom that stands for
+        ("she" for the nearest woman named before), when that is someone the writer
+        only heard about."""
+        owner = self.doc[max(flag.start - 1, 0) : flag.end]
+        if any(token.lower_ in WRITERS_OWN for token in owner):
+            return None  # "a man at work said my legs were weak": the writer's legs
+        for index in range(flag.start - 1, flag.sent.start - 1, -1):
+            token = self.doc[index]
+            word = token.lower_
+            if word in WRITER:
+                return None  # "I", "we": the writer's own
+            if word in THIRD_PARTY_OWNERS or word in POSSESSIVES:
+                continue  # "in his saddle area", "a lady at my work": owners, not subjects
+            if word in GENDERED:
+                named = self._named_before(index, GENDERED[word])
+                return (token, named) if named is not None and self._outsider(named) else None
+            if word in SOMEONE or word in MEN or word in WOMEN or self.context.person_at(index):
+                return (token, token) if self._outsider(token) else None
+        return None
+
+    def _named_before(self, index: int, nouns: frozenset[str]) -> Any | None:
+        return next((t for t in reversed(self.doc[:index]) if t.lower_ in nouns), None)
+
+    def _outsider(self, person: Any) -> bool:
+        """A stranger ("someone", "a man at work", "a patient") or someone else's someone
+        ("her husband", "my friend's mum", "my friends husband")."""
+        before = self.doc[person.i - 1].lower_ if person.i > 0 else ""
+        return (
+            person.lower_ in SOMEONE
+            or before in STRANGER_ARTICLES
+            or before in THIRD_PARTY_OWNERS
+            or (before.endswith("s") and before[:-1] in ACQUAINTANCES)
+        )
+
+    def _dated(self, sentence: Any) -> bool:
+        """A past time or an ending in the sentence ("turned out", "before he died")."""
+        return any(
+            cue.sent.start == sentence.start
+            for direction in DIRECTIONS
+            for cue in self.context.cues[("historical", direction)]
+        )
+
+    def _clause_end(self, flag: Any) -> int:
+        """Where the flag's clause ends: a comma, dash, colon or the sentence's end ("her
+        dad's paralysis was caused by his radiotherapy, not the tumour")."""
+        return next(
+            (t.i for t in self.doc[flag.end : flag.sent.end] if breaks(t, SCOPE_BREAKS)),
+            flag.sent.end,
+        )
+
+    def _asks_about_the_page_after(self, sentence: Any) -> bool:
+        """Questions after it, each naming no one but the assistant ("does your page…")
+        and asking for no help ("is this urgent?", "what should we do?"; a "do" that
+        opens a question asks nothing: "do scans give off radiation?")."""
+        later = [s for s in self.doc.sents if s.start >= sentence.end and is_question(s)]
+        return bool(later) and all(
+            not any(
+                token.lower_ in HELP_WORDS
+                and not (token.i == question.start and token.lower_ == "do")
+                for token in question
+            )
+            and not any(
+                person.sent.start == question.start and person.text.lower() not in {"you", "your"}
+                for person in self.context.people
+            )
+            for question in later
+        )
