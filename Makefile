@@ -82,10 +82,13 @@ $(WEBCHAT): $(STAMPS)/system
 
 webchat: $(WEBCHAT) ## Fetch rasa-webchat (pinned, integrity-checked; test-only) into build/webchat
 
-# Retrains only when training inputs changed. --force because Rasa's cache does not
-# see changes inside the spaCy pipeline folder.
+# Retrains only when training inputs changed. Rasa's cache then reuses what it trained
+# before for the parts whose data, domain, config and project code (components/base.py)
+# are unchanged; it cannot see inside the spaCy pipeline or the encoder's weights, so a
+# change there retrains everything (--force).
 $(MODEL): $(SPACY_PIPELINE)/meta.json $(ENCODER)/.installed $(TRAINING_INPUTS)
-	$(RASA) train --force --fixed-model-name spine --out models
+	$(RASA) train $(if $(filter $(SPACY_PIPELINE)/meta.json $(ENCODER)/.installed,$?),--force) \
+		--fixed-model-name spine --out models
 
 train: $(MODEL) ## Train the model (only when data, config or lexicon changed)
 

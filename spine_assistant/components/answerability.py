@@ -159,7 +159,7 @@ class AnswerabilityCheck(ProjectComponent):
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """The page, the answers and the lexicon are read from data/, not given by the
         graph: a changed file must retrain this check, not reuse Rasa's cache."""
-        digest = hashlib.sha256()
+        digest = hashlib.sha256(str(super().fingerprint_addon(config)).encode())
         for path in sorted((PROJECT_ROOT / "data" / "source").glob("*")) + sorted(
             KNOWLEDGE_DIR.glob("*.yml")
         ):

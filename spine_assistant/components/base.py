@@ -4,6 +4,9 @@ model storage and resource it saves to and loads from."""
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -11,8 +14,30 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from typing_extensions import Self
 
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+# the modules whose code decides what the NLU components learn
+CODE_FOLDERS = ("components", "knowledge")
+
+
+@cache
+def code_fingerprint(package_dir: Path = PACKAGE_DIR) -> str:
+    """One digest of the project's NLU code, as it is now."""
+    digest = hashlib.sha256()
+    for folder in CODE_FOLDERS:
+        for path in sorted((package_dir / folder).glob("*.py")):
+            digest.update(f"{folder}/{path.name}\n".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
 
 class ProjectComponent(GraphComponent):
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Rasa's training cache knows a component by its class and config, not by its
+        code: a changed module must retrain what it feeds, not reuse an output the old
+        code made (`make train` relies on this to skip --force)."""
+        return code_fingerprint()
+
     def __init__(
         self,
         config: dict[str, Any],

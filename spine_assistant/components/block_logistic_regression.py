@@ -34,6 +34,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, vstack
 from sklearn.linear_model._logistic import _logistic_regression_path
 
+from spine_assistant.components.base import code_fingerprint
+
 Array = npt.NDArray[np.float64]
 
 
@@ -97,6 +99,11 @@ def features(messages: list[Message]) -> BlockMatrix:
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class BlockLogisticRegressionClassifier(LogisticRegressionClassifier):
     """Rasa's classifier in everything but how its training matrix is held."""
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Not a ProjectComponent, but project code all the same (components/base.py)."""
+        return code_fingerprint()
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]

@@ -69,7 +69,9 @@ class PreambleAugmenter(ProjectComponent):
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """The preambles are read from a file, not given by the graph: a changed file
         must retrain what follows, not reuse Rasa's cache."""
-        return hashlib.sha256(cls._path(config).read_bytes()).hexdigest()
+        digest = hashlib.sha256(str(super().fingerprint_addon(config)).encode())
+        digest.update(cls._path(config).read_bytes())
+        return digest.hexdigest()
 
     def _augments(self, example: Message) -> bool:
         intent = str(example.get(INTENT) or "")
