@@ -6,7 +6,13 @@ from pathlib import Path
 
 import yaml
 
-from evaluation.training_time import Run, component_seconds, render, with_one_more_example
+from evaluation.training_time import (
+    Run,
+    component_seconds,
+    render,
+    with_one_answer_reworded,
+    with_one_more_example,
+)
 
 HOOKS = "INFO     rasa.engine.training.hooks  -"
 LOG = f"""\
@@ -30,13 +36,15 @@ def test_the_report_splits_each_run_and_checks_the_targets() -> None:
     runs = [
         Run("clean clone", 150.0, {"BlockLogisticRegressionClassifier": 46.0, "RulePolicy": 1.0}),
         Run("nothing new", 89.0, {"BlockLogisticRegressionClassifier": 45.0}),
-        Run("one more", 29.5, {"BlockLogisticRegressionClassifier": 10.0}),
+        Run("one more", 89.5, {"BlockLogisticRegressionClassifier": 45.0}),
+        Run("reworded", 29.5, {"RulePolicy": 1.0}),
     ]
     report = render(runs, "2 cores, test")
 
     assert "| clean clone | 150 | 46 | 1 | 103 |" in report
     assert "Full train from a clean clone: 150 s, target ≤ 90 s: **missed**" in report
-    assert "After a data-only change: 30 s, target ≤ 30 s: met" in report
+    assert "one training example added 90 s, target ≤ 30 s: **missed**" in report
+    assert "one domain.yml response reworded 30 s, target ≤ 30 s: met" in report
     assert "about 61 s" in report  # encoding: clean clone minus nothing new
     assert "Other components: RulePolicy." in report
 
@@ -57,3 +65,18 @@ def test_one_more_example_is_added_to_a_copy_under_an_existing_intent(tmp_path: 
         data / "nlu" / "faq.yml"
     ).read_text(encoding="utf-8")
     assert not (data / "nlu" / "added_by_benchmark.yml").exists()
+
+
+def test_one_answer_is_reworded_in_a_copy_of_the_domain(tmp_path: Path) -> None:
+    domain = tmp_path / "domain.yml"
+    domain.write_text(
+        'version: "3.1"\nresponses:\n  utter_greet:\n  - text: Hello!\n'
+        "  utter_bye:\n  - text: Bye.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "work").mkdir()
+    copy = yaml.safe_load(with_one_answer_reworded(domain, tmp_path / "work").read_text())
+
+    assert copy["responses"]["utter_greet"] == [{"text": "Hello! Reworded by the benchmark."}]
+    assert copy["responses"]["utter_bye"] == [{"text": "Bye."}]
+    assert "Reworded" not in domain.read_text(encoding="utf-8")
