@@ -85,16 +85,13 @@ class RelayedStories:
             return False
         told = self.doc[reaching[-1].end : flag.end]
         return not any(
-            token.lower_ in MODALS
-            and not (
-                token.i + 1 < len(self.doc)
-                and (
-                    self.doc[token.i + 1].lower_ in {"n't", "nt"}
-                    or (token.lower_ in {"can", "could"} and self.doc[token.i + 1].lower_ == "not")
-                )
-            )
-            for token in told
+            token.lower_ in MODALS and not self._negated_ability(token) for token in told
         )
+
+    def _negated_ability(self, token: Any) -> bool:
+        """ "can't", "couldn't", "won't", "can not": the sign's own words, no possibility."""
+        after = self.doc[token.i + 1].lower_ if token.i + 1 < len(self.doc) else ""
+        return after in {"n't", "nt"} or (token.lower_ in {"can", "could"} and after == "not")
 
     def speakers_own_sign(self, flag: Any) -> bool:
         """ "A friend of mine fell over and said both legs went dead": someone in
