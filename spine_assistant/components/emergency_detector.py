@@ -84,6 +84,7 @@ LOSS_WORDS = frozenset({"lose", "lost", "losing", "loss"})
 AND_WORDS = frozenset({"and", "n", "&", "+"})  # "cant pee n legs r wobbly"
 # a reason starts a clause of its own ("couldn't get up because her legs went numb")
 BECAUSE = frozenset({"because", "cos", "coz", "cuz", "bc"})
+CLAUSE_WORDS = AND_WORDS | BECAUSE
 # after a comma, a finding that changes is not part of a negated list ("no UO 10h, also
 # new reduced power both legs"; "not PU since 0800, legs weaker than yesterday")
 CHANGE_WORDS = frozenset(
@@ -189,6 +190,8 @@ class FlagContext:
         self.cues[("historical", "forward")] += [
             cue for cue in self.cues[("historical", "backward")] if cue.start == cue.sent.start
         ]
+        # every past time or ending, whichever way it reaches ("turned out", "years ago")
+        self.past_times = [cue for d in DIRECTIONS for cue in self.cues[("historical", d)]]
 
         self.stories = RelayedStories(self)
 
@@ -203,7 +206,7 @@ class FlagContext:
         what to do my dad can't walk"; a possessive, "in my bottom", does not)."""
         for index in range(start, end):
             token = self.doc[index]
-            if token.lower_ in AND_WORDS | BECAUSE or breaks(token, CLAUSE_BREAKS):
+            if token.lower_ in CLAUSE_WORDS or breaks(token, CLAUSE_BREAKS):
                 return True
             if token.text == "," and any(self.person_at(i) for i in range(index + 1, index + 3)):
                 return True
@@ -216,6 +219,14 @@ class FlagContext:
             if self.person_at(index) and token.lower_ not in POSSESSIVES:
                 return True
         return False
+
+    def reaching(self, flag: Any, modifier: str, direction: str = "forward") -> list[Any]:
+        """The cues of `modifier` that reach the flag from `direction`."""
+        return [
+            cue
+            for cue in self.cues[(modifier, direction)]
+            if self.reaches(cue, flag, modifier, direction)
+        ]
 
     def reaches(self, cue: Any, flag: Any, modifier: str, direction: str) -> bool:
         if cue.sent.start != flag.sent.start or overlaps(cue, flag):
@@ -323,8 +334,8 @@ class FlagContext:
     def modifiers(self, flag: Any) -> frozenset[str]:
         found = {
             modifier
-            for (modifier, direction), cues in self.cues.items()
-            if any(self.reaches(cue, flag, modifier, direction) for cue in cues)
+            for modifier, direction in self.cues
+            if self.reaching(flag, modifier, direction)
         }
         if flag.id_ not in NEGATION_IN_FLAG and any(t.lower_ in NEGATIONS for t in flag):
             found.add("negated")  # "his legs aren't weak"
@@ -411,13 +422,12 @@ class FlagContext:
         """A present time (not a length of time) a few words before the flag, in its
         clause and outside any past time ("since the weekend he can't walk"; not "since
         the stroke his legs", nor "in 2009 I couldn't pee for a day and needed a catheter")."""
-        past = [cue for cues in (self.cues[("historical", d)] for d in DIRECTIONS) for cue in cues]
         return any(
             cue.sent.start == flag.sent.start
             and cue[0].lower_ not in DURATION_STARTS
             and not cue[0].text[:1].isdigit()
             and 0 <= flag.start - cue.end <= NOW_BEFORE_FLAG
-            and not inside(cue, past)
+            and not inside(cue, self.past_times)
             and not any(breaks(token, SCOPE_BREAKS) for token in self.doc[cue.end : flag.start])
             for cue in self.current
         )

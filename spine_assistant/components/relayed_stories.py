@@ -20,7 +20,6 @@ from spine_assistant.components.flag_spans import (
     overlaps,
 )
 from spine_assistant.components.questions import is_question
-from spine_assistant.knowledge.lexicon import DIRECTIONS
 
 if TYPE_CHECKING:
     from spine_assistant.components.emergency_detector import FlagContext
@@ -76,11 +75,7 @@ class RelayedStories:
         "might" or "will" makes it a possibility ("my GP said that my legs could go
         weak"); the "can" of "can't walk" is the sign's own."""
         reported = self.context.cues[("reported", "forward")]
-        reaching = [
-            cue
-            for cue in self.context.cues[("hypothetical", "forward")]
-            if self.context.reaches(cue, flag, "hypothetical", "forward")
-        ]
+        reaching = self.context.reaching(flag, "hypothetical")
         if not reaching or not all(any(overlaps(cue, r) for r in reported) for cue in reaching):
             return False
         told = self.doc[reaching[-1].end : flag.end]
@@ -97,9 +92,7 @@ class RelayedStories:
         """ "A friend of mine fell over and said both legs went dead": someone in
         particular (not "my GP", not "a leaflet") says a sign with no one else's name
         happened to them, in the past tense: news, not a report of what can happen."""
-        for cue in self.context.cues[("reported", "forward")]:
-            if not self.context.reaches(cue, flag, "reported", "forward"):
-                continue
+        for cue in self.context.reaching(flag, "reported"):
             told = self.doc[cue.end : flag.end]
             if any(self.context.person_at(t.i) for t in told) or not any(
                 t.lower_ in PAST_FORMS for t in told
@@ -138,11 +131,7 @@ class RelayedStories:
         if found is None:
             return False
         subject, person = found
-        relayed = [
-            cue
-            for cue in self.context.cues[("reported", "forward")]
-            if self.context.reaches(cue, flag, "reported", "forward")
-        ]
+        relayed = self.context.reaching(flag, "reported")
         dated = self._dated(sentence)
         if not (relayed or dated):
             return False
@@ -226,11 +215,7 @@ class RelayedStories:
 
     def _dated(self, sentence: Any) -> bool:
         """A past time or an ending in the sentence ("turned out", "before he died")."""
-        return any(
-            cue.sent.start == sentence.start
-            for direction in DIRECTIONS
-            for cue in self.context.cues[("historical", direction)]
-        )
+        return any(cue.sent.start == sentence.start for cue in self.context.past_times)
 
     def _clause_end(self, flag: Any) -> int:
         """Where the flag's clause ends: a comma, dash, colon or the sentence's end ("her
