@@ -30,7 +30,9 @@ def code_fingerprint(package_dir: Path = PACKAGE_DIR) -> str:
     return digest.hexdigest()
 
 
-class ProjectComponent(GraphComponent):
+class FingerprintsProjectCode:
+    """Mixed into every component of the project, whatever Rasa class it builds on."""
+
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """Rasa's training cache knows a component by its class and config, not by its
@@ -38,6 +40,8 @@ class ProjectComponent(GraphComponent):
         code made (`make train` relies on this to skip --force)."""
         return code_fingerprint()
 
+
+class ProjectComponent(FingerprintsProjectCode, GraphComponent):
     def __init__(
         self,
         config: dict[str, Any],

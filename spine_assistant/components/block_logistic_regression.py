@@ -34,7 +34,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, vstack
 from sklearn.linear_model._logistic import _logistic_regression_path
 
-from spine_assistant.components.base import code_fingerprint
+from spine_assistant.components.base import FingerprintsProjectCode
 
 Array = npt.NDArray[np.float64]
 
@@ -97,13 +97,8 @@ def features(messages: list[Message]) -> BlockMatrix:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class BlockLogisticRegressionClassifier(LogisticRegressionClassifier):
+class BlockLogisticRegressionClassifier(FingerprintsProjectCode, LogisticRegressionClassifier):
     """Rasa's classifier in everything but how its training matrix is held."""
-
-    @classmethod
-    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """Not a ProjectComponent, but project code all the same (components/base.py)."""
-        return code_fingerprint()
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
