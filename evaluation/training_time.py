@@ -105,7 +105,7 @@ def with_one_more_example(data: Path, folder: Path) -> Path:
     raise ValueError(f"no training example found under {data / 'nlu'}")
 
 
-def with_one_answer_reworded(domain: Path, folder: Path) -> Path:
+def with_one_response_reworded(domain: Path, folder: Path) -> Path:
     """A copy of `domain` whose first response has a sentence more."""
     content = yaml.safe_load(domain.read_text(encoding="utf-8"))
     first = next(iter(content["responses"].values()))[0]
@@ -161,14 +161,14 @@ def measure() -> list[Run]:
                 "one domain.yml response reworded",
                 False,
                 data,
-                with_one_answer_reworded(domain, folder),
+                with_one_response_reworded(domain, folder),
             ),
         ]
         return [train(case, config, f"case-{number}") for number, case in enumerate(cases)]
 
 
 def render(runs: list[Run], measured_on: str) -> str:
-    clean, unchanged, data_change, answer_change = runs
+    clean, unchanged, data_change, response_change = runs
     names = sorted({name for run in runs for name in run.components} - {CLASSIFIER})
     lines = [
         "# Training time (`make train`)",
@@ -207,7 +207,7 @@ def render(runs: list[Run], measured_on: str) -> str:
         "- After a data-only change: one training example added "
         f"{verdict(data_change.seconds, DATA_CHANGE_TARGET_SECONDS)}; one domain.yml response "
         "reworded "
-        f"{verdict(answer_change.seconds, DATA_CHANGE_TARGET_SECONDS)}.",
+        f"{verdict(response_change.seconds, DATA_CHANGE_TARGET_SECONDS)}.",
         "",
         "## What bounds them",
         "",

@@ -10,8 +10,8 @@ from evaluation.training_time import (
     Run,
     component_seconds,
     render,
-    with_one_answer_reworded,
     with_one_more_example,
+    with_one_response_reworded,
 )
 
 HOOKS = "INFO     rasa.engine.training.hooks  -"
@@ -67,7 +67,7 @@ def test_one_more_example_is_added_to_a_copy_under_an_existing_intent(tmp_path: 
     assert not (data / "nlu" / "added_by_benchmark.yml").exists()
 
 
-def test_one_answer_is_reworded_in_a_copy_of_the_domain(tmp_path: Path) -> None:
+def test_one_response_is_reworded_in_a_copy_of_the_domain(tmp_path: Path) -> None:
     domain = tmp_path / "domain.yml"
     domain.write_text(
         'version: "3.1"\nresponses:\n  utter_greet:\n  - text: Hello!\n'
@@ -75,7 +75,7 @@ def test_one_answer_is_reworded_in_a_copy_of_the_domain(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     (tmp_path / "work").mkdir()
-    copy = yaml.safe_load(with_one_answer_reworded(domain, tmp_path / "work").read_text())
+    copy = yaml.safe_load(with_one_response_reworded(domain, tmp_path / "work").read_text())
 
     assert copy["responses"]["utter_greet"] == [{"text": "Hello! Reworded by the benchmark."}]
     assert copy["responses"]["utter_bye"] == [{"text": "Bye."}]
