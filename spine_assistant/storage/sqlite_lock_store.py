@@ -23,6 +23,8 @@ from typing import Any
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
 
+from spine_assistant.storage.sqlite_wal import use_wal
+
 BUSY_TIMEOUT_S = 10.0
 
 
@@ -41,8 +43,7 @@ class SQLiteLockStore(LockStore):
         with self._thread_lock:
             # the locks need no durability across a power cut: a lock outlives its
             # process by at most its lifetime anyway
-            self._connection.execute("PRAGMA journal_mode=WAL")
-            self._connection.execute("PRAGMA synchronous=NORMAL")
+            use_wal(self._connection, BUSY_TIMEOUT_S)
             self._connection.execute(
                 "CREATE TABLE IF NOT EXISTS ticket_locks "
                 "(conversation_id TEXT PRIMARY KEY, lock TEXT NOT NULL)"

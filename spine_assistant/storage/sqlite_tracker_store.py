@@ -20,15 +20,14 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.shared.core.domain import Domain
 
 from spine_assistant.storage.recent_turns import RecentTurnsSQLTrackerStore
+from spine_assistant.storage.sqlite_wal import use_wal
 
-PRAGMAS = ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=5000")
+BUSY_TIMEOUT_S = 5.0
 
 
 def _tune_connection(connection: Any, _record: Any) -> None:
-    cursor = connection.cursor()
-    for pragma in PRAGMAS:
-        cursor.execute(f"PRAGMA {pragma}")
-    cursor.close()
+    connection.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+    use_wal(connection, BUSY_TIMEOUT_S)
 
 
 class SQLiteTrackerStore(RecentTurnsSQLTrackerStore):
