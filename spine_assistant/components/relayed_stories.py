@@ -40,6 +40,8 @@ WOMEN = frozenset(
 # "he" and "she" (not "his" or "her", which only own something) stand for them
 GENDERED = {"he": MEN, "him": MEN, "she": WOMEN}
 SOMEONE = frozenset({"someone", "somebody"})
+# a man or a woman named in what is told is someone else than the teller
+OTHERS = MEN | WOMEN | SOMEONE
 # how far after a flag that is a noun its story's verb may come ("her paralysis was")
 VERB_AFTER_FLAG = 2
 WRITER = frozenset("i me we us".split())
@@ -91,10 +93,11 @@ class RelayedStories:
     def speakers_own_sign(self, flag: Any) -> bool:
         """ "A friend of mine fell over and said both legs went dead": someone in
         particular (not "my GP", not "a leaflet") says a sign with no one else's name
-        happened to them, in the past tense: news, not a report of what can happen."""
+        ("I saw on TV that a man ended up paralysed") happened to them, in the past
+        tense: news, not a report of what can happen."""
         for cue in self.context.reaching(flag, "reported"):
             told = self.doc[cue.end : flag.end]
-            if any(self.context.person_at(t.i) for t in told) or not any(
+            if any(self.context.person_at(t.i) or t.lower_ in OTHERS for t in told) or not any(
                 t.lower_ in PAST_FORMS for t in told
             ):
                 continue

@@ -211,6 +211,9 @@ DESCRIBED_EMERGENCIES = [
     "My aunt says her husband, who has bowel cancer, can't pass urine. Which scans are used?",
     "She phoned to say she couldn't get off the sofa because her legs went numb. What is MSCC?",
     "My neighbour, who has myeloma, said both legs went weak. Which scans are used?",
+    # someone seen on television is a stranger, the writer's own sign is news
+    "We watched a documentary on MSCC and now I can't feel my legs. Is it that?",
+    "Mum saw on TV that numbness matters, and she has numb legs now. What is MSCC?",
     "My friend told me her dad fell over and he said he couldn't feel his legs. What is MSCC?",
 ]
 
@@ -332,6 +335,10 @@ MENTIONS = [
     "In 2015 I couldn't pee for a day after an operation and needed a catheter. Which "
     "cancers spread?",
     "Since the stroke his legs have been weak. Which cancers spread to the spine?",
+    # a man or a woman seen on television, in a film or on a forum
+    "We watched a documentary where a man ended up paralysed. Which scans are used?",
+    "I saw on a forum that a woman lost control of her bladder. What is MSCC?",
+    "There was a lady in a film who couldn't walk after her cancer spread. Is that common?",
 ]
 
 
