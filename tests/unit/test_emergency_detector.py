@@ -214,6 +214,7 @@ DESCRIBED_EMERGENCIES = [
     # someone seen on television is a stranger, the writer's own sign is news
     "We watched a documentary on MSCC and now I can't feel my legs. Is it that?",
     "Mum saw on TV that numbness matters, and she has numb legs now. What is MSCC?",
+    "He was diagnosed yrs ago and now he cant walk. What do I do?",
     "My friend told me her dad fell over and he said he couldn't feel his legs. What is MSCC?",
 ]
 
@@ -339,6 +340,9 @@ MENTIONS = [
     "We watched a documentary where a man ended up paralysed. Which scans are used?",
     "I saw on a forum that a woman lost control of her bladder. What is MSCC?",
     "There was a lady in a film who couldn't walk after her cancer spread. Is that common?",
+    # a time written short ("yrs ago", "mths ago")
+    "Dad couldn't pass urine after his op 5 yrs ago. Is MSCC common?",
+    "Mum had weak legs from a slipped disc mths ago. Which scans are used?",
 ]
 
 
