@@ -136,7 +136,7 @@ class RelayedStories:
         subject, person = found
         relayed = self.context.reaching(flag, "reported")
         dated = self._dated(sentence)
-        if not (relayed or dated):
+        if not (relayed or dated or self._relayed_after(flag)):
             return False
         # "he" is someone in a dated story, or someone a stranger told of ("a woman wrote
         # that her husband … and he later became paralysed"); not "my friend's dad said he
@@ -214,6 +214,18 @@ class RelayedStories:
             or before in STRANGER_ARTICLES
             or before in THIRD_PARTY_OWNERS
             or (before.endswith("s") and before[:-1] in ACQUAINTANCES)
+        )
+
+    def _relayed_after(self, flag: Any) -> bool:
+        """The teller named after the story, in a clause of its own ("my colleague's dad
+        lost feeling in his legs; she told me before she went on leave"; not "her husband
+        couldn't stand up and said his legs were numb", where he tells it)."""
+        return any(
+            cue.sent.start == flag.sent.start
+            and cue.start > flag.end
+            and self.context.person_at(cue.start - 1)
+            and any(breaks(token, SCOPE_BREAKS) for token in self.doc[flag.end : cue.start - 1])
+            for cue in self.context.cues[("reported", "forward")]
         )
 
     def _dated(self, sentence: Any) -> bool:

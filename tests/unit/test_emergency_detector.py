@@ -215,6 +215,8 @@ DESCRIBED_EMERGENCIES = [
     "We watched a documentary on MSCC and now I can't feel my legs. Is it that?",
     "Mum saw on TV that numbness matters, and she has numb legs now. What is MSCC?",
     "He was diagnosed yrs ago and now he cant walk. What do I do?",
+    "Our neighbour's son can't walk since this morning, she told me. What should we do?",
+    "My dad couldn't pass urine, my mum told me. Which scans are used?",
     "My friend told me her dad fell over and he said he couldn't feel his legs. What is MSCC?",
 ]
 
@@ -343,6 +345,8 @@ MENTIONS = [
     # a time written short ("yrs ago", "mths ago")
     "Dad couldn't pass urine after his op 5 yrs ago. Is MSCC common?",
     "Mum had weak legs from a slipped disc mths ago. Which scans are used?",
+    # the teller named after the story
+    "A colleague's wife went numb below the waist, he told us at lunch. Which scans are used?",
 ]
 
 
