@@ -217,6 +217,7 @@ DESCRIBED_EMERGENCIES = [
     "He was diagnosed yrs ago and now he cant walk. What do I do?",
     "Our neighbour's son can't walk since this morning, she told me. What should we do?",
     "My dad couldn't pass urine, my mum told me. Which scans are used?",
+    "A lady in my group said her legs went weak. Mine went weak too this morning.",
     "My friend told me her dad fell over and he said he couldn't feel his legs. What is MSCC?",
 ]
 
