@@ -244,8 +244,8 @@ Sets (evaluation/question_sets.py), kept apart:
 - **validation set** (`tests/nlu/validation.yml`, `validation_earlier.yml`,
   `validation_safety.yml`, `validation_safety_probe.yml` to `validation_safety_probe4.yml`,
   `validation_answerability_probe.yml`, `validation_answerability_probe2.yml`,
-  `validation_understanding_probe.yml`, `validation_relayed_probe.yml`,
-  `validation_relayed_probe2.yml` and `validation_conversation_probe.yml`,
+  `validation_understanding_probe.yml`, `validation_relayed_probe.yml` to
+  `validation_relayed_probe3.yml` and `validation_conversation_probe.yml`,
   {len(validation.scored)} messages): free to tune on (thresholds, cue words, which kinds
   of training data are missing), so its figures are optimistic.
 - **training data**: `data/nlu/` only.
