@@ -92,6 +92,12 @@ CHANGE_WORDS = frozenset(
 )
 # a present-time cue this close after a flag dates the flag itself ("cant pee since last nite")
 NOW_AFTER_FLAG = 3
+# a sign this close after a comma opens its own clause, which what was said or seen
+# before the comma does not reach ("saw a documentary, cant feel legs")
+CLAUSE_OPENING = 1
+# "same thing is happening to me now": a sign told of before is happening again
+SAME = frozenset({"same"})
+HAPPENING = frozenset({"happening", "hapening", "happenin"})
 # ... or this close before it ("since the weekend he can't walk")
 NOW_BEFORE_FLAG = 3
 # present-time cues that are lengths of time ("for a day", "all night", "a whole day")
@@ -239,9 +245,18 @@ class FlagContext:
             return False
         if any(breaks(self.doc[index], CLAUSE_BREAKS) for index in range(start, end)):
             return False
+        if modifier == "reported" and self._opens_a_clause(flag, start):
+            return False  # "saw a documentary, cant feel legs": the writer's own news
         if direction == "backward" and self._new_clause(start, end):
             return False  # "he can't hold his wee, he had surgery two years ago"
         return modifier != "negated" or not self._ends_negation(start, end, flag.end)
+
+    def _opens_a_clause(self, flag: Any, start: int) -> bool:
+        """The flag comes at most CLAUSE_OPENING words after a comma that follows `start`."""
+        return any(
+            self.doc[index].text == ","
+            for index in range(max(start, flag.start - 1 - CLAUSE_OPENING), flag.start)
+        )
 
     def negates(self, state: Any) -> bool:
         """A plain negation word reaches a normal state ("doesn't have control"; not "no
@@ -448,6 +463,28 @@ class FlagContext:
         after = self._sentence_after(following) if len(following) <= SHORT_SENTENCE else None
         return any(self.says_now(s) for s in (flag.sent, following, after) if s is not None)
 
+    def the_same_now(self, after: int) -> bool:
+        """A statement after `after` (the first red flag's end) that says "the same" is
+        happening to someone now ("same thing is happening to me right now", "my dad has
+        the same since last night"); not "the same happened to my uncle years ago", "the
+        same isn't happening to me", nor a question ("could the same happen to me?")."""
+        for sentence in self.doc.sents:
+            words = [t for t in sentence if t.i >= after]
+            if not any(t.lower_ in SAME for t in words) or is_question(sentence):
+                continue
+            happening = any(
+                t.lower_ in HAPPENING
+                and not any(w.lower_ in STATE_NEGATIONS for w in self.doc[max(t.i - 2, 0) : t.i])
+                for t in words
+            ) or any(
+                cue.start >= after and cue.sent.start == sentence.start for cue in self.current
+            )
+            if happening and any(
+                p.start >= after and p.sent.start == sentence.start for p in self.particular_people
+            ):
+                return True
+        return False
+
     def is_described(self, flag: RedFlag) -> bool:
         """Said of someone, stated rather than asked, or said to be happening now."""
         sentence = flag.span.sent
@@ -511,8 +548,16 @@ def symptom_words_only_mentioned(doc: Any, context: FlagContext) -> bool:
 
 def describes_emergency(doc: Any) -> bool:
     """True when some red flag is described as happening, not asked or told about."""
-    flags, context = red_flags(doc)
-    return any(flag.is_active and context.is_described(flag) for flag in flags)
+    return raises_alarm(*red_flags(doc))
+
+
+def raises_alarm(flags: list[RedFlag], context: FlagContext) -> bool:
+    """Some red flag is described as happening, or the writer says "the same" is
+    happening now after a sign they only told of ("a friend said her aunt went numb in
+    the legs. Same thing is happening to me right now")."""
+    return any(flag.is_active and context.is_described(flag) for flag in flags) or (
+        bool(flags) and context.the_same_now(min(flag.span.end for flag in flags))
+    )
 
 
 MISSING_PIPELINE = (
@@ -550,7 +595,7 @@ class EmergencyDetector(ProjectComponent):
                 raise InvalidConfigException(MISSING_PIPELINE)
             flags, context = red_flags(doc)
             confidence = self._classifier_confidence(message)
-            if any(flag.is_active and context.is_described(flag) for flag in flags):
+            if raises_alarm(flags, context):
                 self._set(message, [{INTENT_NAME_KEY: EMERGENCY_INTENT, "confidence": 1.0}])
             elif confidence and (
                 flags

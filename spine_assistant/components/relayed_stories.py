@@ -40,7 +40,7 @@ WOMEN = frozenset(
 # "he" and "she" (not "his" or "her", which only own something) stand for them
 GENDERED = {"he": MEN, "him": MEN, "she": WOMEN}
 SOMEONE = frozenset({"someone", "somebody"})
-# a man or a woman named in what is told is someone else than the teller
+# a man or a woman named in what is told is someone other than the teller
 OTHERS = MEN | WOMEN | SOMEONE
 # how far after a flag that is a noun its story's verb may come ("her paralysis was")
 VERB_AFTER_FLAG = 2

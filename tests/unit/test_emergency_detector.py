@@ -218,6 +218,13 @@ DESCRIBED_EMERGENCIES = [
     "Our neighbour's son can't walk since this morning, she told me. What should we do?",
     "My dad couldn't pass urine, my mum told me. Which scans are used?",
     "A lady in my group said her legs went weak. Mine went weak too this morning.",
+    # what was read or seen does not reach a sign that opens its own clause
+    "Been on forums all day, legs feel numb and weak.",
+    "saw a documentary, cant feel legs",
+    "read online about cord compression, legs numb and weak, cant pee",
+    # "the same" happening now after a sign only told of
+    "A man on the radio said his legs went numb. Same thing is happening to me now.",
+    "My friend's mum lost bladder control years ago. My mum has the same since last night.",
     "My friend told me her dad fell over and he said he couldn't feel his legs. What is MSCC?",
 ]
 
@@ -348,6 +355,9 @@ MENTIONS = [
     "Mum had weak legs from a slipped disc mths ago. Which scans are used?",
     # the teller named after the story
     "A colleague's wife went numb below the waist, he told us at lunch. Which scans are used?",
+    "A woman on TV couldn't walk. The same isn't happening to me, I'm just curious.",
+    "My friend's dad couldn't walk in 2019. The same happened to my uncle. Which cancers spread?",
+    "Her uncle's legs gave way mths back and he is walking again. What is MSCC?",
 ]
 
 
