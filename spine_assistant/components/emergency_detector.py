@@ -92,16 +92,16 @@ CHANGE_WORDS = frozenset(
 )
 # a present-time cue this close after a flag dates the flag itself ("cant pee since last nite")
 NOW_AFTER_FLAG = 3
+# ... or this close before it ("since the weekend he can't walk")
+NOW_BEFORE_FLAG = 3
+# present-time cues that are lengths of time ("for a day", "all night", "a whole day")
+DURATION_STARTS = frozenset({"for", "all", "a", "whole", "over"})
 # a sign this close after a comma opens its own clause, which what was said or seen
 # before the comma does not reach ("saw a documentary, cant feel legs")
 CLAUSE_OPENING = 1
 # "same thing is happening to me now": a sign told of before is happening again
 SAME = frozenset({"same"})
 HAPPENING = frozenset({"happening", "hapening", "happenin"})
-# ... or this close before it ("since the weekend he can't walk")
-NOW_BEFORE_FLAG = 3
-# present-time cues that are lengths of time ("for a day", "all night", "a whole day")
-DURATION_STARTS = frozenset({"for", "all", "a", "whole", "over"})
 # kinds of red flag whose own words may be a negation ("can't walk", "can't pee")
 NEGATION_IN_FLAG = frozenset(
     {"cannot_walk", "bladder_bowel", "saddle_numbness", "uncontrolled_back_pain"}
