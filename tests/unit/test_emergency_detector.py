@@ -217,7 +217,9 @@ DESCRIBED_EMERGENCIES = [
     "He was diagnosed yrs ago and now he cant walk. What do I do?",
     "Our neighbour's son can't walk since this morning, she told me. What should we do?",
     "My dad couldn't pass urine, my mum told me. Which scans are used?",
-    "A lady in my group said her legs went weak. Mine went weak too this morning.",
+    # a leg sign named only through "mine", after someone else's
+    "Someone on a forum said their legs went numb. Mine have gone weak too, what do I do",
+    "A man on TV said his legs went numb in 2019. Mine have gone numb since Sunday.",
     # what was read or seen does not reach a sign that opens its own clause
     "Been on forums all day, legs feel numb and weak.",
     "saw a documentary, cant feel legs",
