@@ -40,7 +40,7 @@ WOMEN = frozenset(
 # "he" and "she" (not "his" or "her", which only own something) stand for them
 GENDERED = {"he": MEN, "him": MEN, "she": WOMEN}
 SOMEONE = frozenset({"someone", "somebody"})
-# a man or a woman named in what is told is someone other than the teller
+# every word for a man, a woman or "someone" that a story may be about or told by
 OTHERS = MEN | WOMEN | SOMEONE
 # how far after a flag that is a noun its story's verb may come ("her paralysis was")
 VERB_AFTER_FLAG = 2
@@ -171,7 +171,7 @@ class RelayedStories:
         """ "Someone in my online group wrote that…", "a woman on a blog said…"."""
         for index in range(cue.start - 1, cue.sent.start - 1, -1):
             token = self.doc[index]
-            if token.lower_ in SOMEONE or token.lower_ in MEN or token.lower_ in WOMEN:
+            if token.lower_ in OTHERS:
                 return self._outsider(token) and not self._owned(token)
             if self.context.person_at(index) and token.lower_ not in POSSESSIVES:
                 return False  # "my friend", "she"; not the "my" of "my online group"
@@ -198,7 +198,7 @@ class RelayedStories:
             if word in GENDERED:
                 named = self._named_before(index, GENDERED[word])
                 return (token, named) if named is not None and self._outsider(named) else None
-            if word in SOMEONE or word in MEN or word in WOMEN or self.context.person_at(index):
+            if word in OTHERS or self.context.person_at(index):
                 return (token, token) if self._outsider(token) else None
         return None
 
