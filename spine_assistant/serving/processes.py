@@ -56,7 +56,11 @@ def front_command(
 
 
 MAX_DEFAULT_RASA_PROCESSES = 4  # each one holds the model: about 0.8 GB
-SHARED_LOCK_STORES = ("spine_assistant.storage.sqlite_lock_store.SQLiteLockStore", "redis")
+SHARED_LOCK_STORES = (
+    "spine_assistant.storage.sqlite_lock_store.SQLiteLockStore",
+    "spine_assistant.storage.redis_lock_store.AtomicRedisLockStore",
+    "redis",
+)
 
 
 def shares_locks(endpoints: Path) -> bool:

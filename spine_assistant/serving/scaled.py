@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg2
-import redis  # type: ignore[import-untyped]
+import redis
 
 from spine_assistant.knowledge.paths import MODEL, PROJECT_ROOT
 from spine_assistant.serving.processes import (

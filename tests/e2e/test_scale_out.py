@@ -31,7 +31,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-import redis.asyncio  # type: ignore[import-untyped]
+import redis.asyncio
 
 from evaluation.load import CONVERSATION
 from spine_assistant.serving.scaled import ENDPOINTS as SCALED_ENDPOINTS
