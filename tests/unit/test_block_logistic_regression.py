@@ -10,7 +10,13 @@ from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
+from rasa.shared.nlu.constants import (
+    FEATURE_TYPE_SENTENCE,
+    FEATURE_TYPE_SEQUENCE,
+    INTENT,
+    INTENT_RANKING_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -119,3 +125,55 @@ def test_fewer_than_three_intents_are_left_to_rasas_training(tmp_path: Path) -> 
     component.train(TrainingData(messages))
     assert list(component.clf.classes_) == ["intent_0", "intent_1"]
     assert component.clf.coef_.shape == (1, 72)
+
+
+def featurised_in_blocks(counts: csr_matrix, vector: np.ndarray, intent: str) -> Message:
+    """As the pipeline featurises: several sparse featurizers, sequence features too."""
+    message = Message(data={TEXT: "text", INTENT: intent})
+    for name, columns in (("words", slice(0, 25)), ("chars", slice(25, None))):
+        block = counts[:, columns].tocoo()
+        message.add_features(Features(block, FEATURE_TYPE_SEQUENCE, TEXT, name))
+        message.add_features(Features(block, FEATURE_TYPE_SENTENCE, TEXT, name))
+    message.add_features(Features(vector.reshape(1, -1), FEATURE_TYPE_SENTENCE, TEXT, "vectors"))
+    return message
+
+
+def test_prediction_block_by_block_gives_rasas_ranking(tmp_path: Path) -> None:
+    counts, vectors, labels = problem(rows=120, classes=4)
+    messages = [featurised_in_blocks(counts[i], vectors[i], labels[i]) for i in range(120)]
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = {**BlockLogisticRegressionClassifier.get_default_config(), "max_iter": 300}
+    ours = BlockLogisticRegressionClassifier.create(
+        config, LocalModelStorage(tmp_path), Resource("blocks"), context
+    )
+    ours.train(TrainingData(messages))
+
+    for i in range(0, 120, 7):
+        message = featurised_in_blocks(counts[i], vectors[i], labels[i])
+        assert ours._scores(message) is not None, "not Rasa's path"
+        by_block = ours.process([message])[0]
+        stacked = LogisticRegressionClassifier.process(
+            ours, [featurised_in_blocks(counts[i], vectors[i], labels[i])]
+        )[0]
+        assert by_block.get(INTENT)["name"] == stacked.get(INTENT)["name"]
+        got, expected = by_block.get(INTENT_RANKING_KEY), stacked.get(INTENT_RANKING_KEY)
+        assert [e["name"] for e in got] == [e["name"] for e in expected]
+        np.testing.assert_allclose(
+            [e["confidence"] for e in got], [e["confidence"] for e in expected], atol=1e-12
+        )
+
+
+def test_features_of_another_width_take_rasas_path(tmp_path: Path) -> None:
+    counts, vectors, labels = problem(rows=60, classes=3)
+    messages = [featurised(f"m {i}", counts[i], vectors[i], labels[i]) for i in range(60)]
+    context = ExecutionContext(GraphSchema({}), "test")
+    component = BlockLogisticRegressionClassifier.create(
+        BlockLogisticRegressionClassifier.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("width"),
+        context,
+    )
+    component.train(TrainingData(messages))
+    narrower = featurised("m", counts[0][:, :50], vectors[0], labels[0])
+    with pytest.raises(ValueError):  # what Rasa's own prediction does with such a row
+        component.process([narrower])
