@@ -17,6 +17,7 @@ from spine_assistant.components.sentence_encoder import (
     DEFAULT_MODEL_DIR,
     EncoderWeightsError,
     SentenceEncoder,
+    erf,
     load_encoder,
 )
 from spine_assistant.components.sentence_featurizer import SentenceEmbeddingFeaturizer
@@ -134,3 +135,11 @@ def test_training_reuses_kept_vectors_and_gives_the_chat_time_features(
     for kept, fresh, live in zip(first, second, chat, strict=True):
         np.testing.assert_array_equal(kept, fresh)
         np.testing.assert_allclose(live.get_dense_features(TEXT)[1].features[0], kept, atol=1e-5)
+
+
+def test_erf_is_scipys_to_float32_precision() -> None:
+    from scipy.special import erf as exact
+
+    x = np.linspace(-12, 12, 480_001, dtype=np.float32)
+    assert erf(x).dtype == np.float32
+    assert np.abs(erf(x) - exact(x.astype(np.float64))).max() < 5e-7
