@@ -12,7 +12,6 @@ import multiprocessing
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -20,9 +19,10 @@ import redis
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LockError, RedisLockStore
 
-from spine_assistant.serving.processes import free_port
+from spine_assistant.serving.processes import free_port, wait_until_ready
 from spine_assistant.serving.scaled import INSTALL_SCRIPT
 from spine_assistant.storage.redis_lock_store import AtomicRedisLockStore
+from tests.concurrency import run_at_once
 
 pytestmark = [pytest.mark.e2e, pytest.mark.scale]
 
@@ -30,6 +30,8 @@ CONVERSATION = "visitor"
 PROCESSES = 4
 TURNS_EACH = 15
 DB = 1
+# a store of the given class on the test's Redis
+NewStore = Callable[[type[RedisLockStore]], RedisLockStore]
 
 
 @pytest.fixture(scope="module")
@@ -44,14 +46,8 @@ def redis_port() -> Iterator[int]:
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
         try:
-            client, deadline = redis.Redis(port=port), time.monotonic() + 30
-            while True:
-                try:
-                    client.ping()
-                    break
-                except redis.ConnectionError:
-                    assert server.poll() is None and time.monotonic() < deadline, "no Redis"
-                    time.sleep(0.05)
+            client = redis.Redis(port=port)
+            wait_until_ready("Redis", client.ping, server, None, not_yet=(redis.ConnectionError,))
             yield port
         finally:
             server.terminate()
@@ -59,7 +55,7 @@ def redis_port() -> Iterator[int]:
 
 
 @pytest.fixture
-def new_store(redis_port: int) -> Iterator[Callable[[type[RedisLockStore]], RedisLockStore]]:
+def new_store(redis_port: int) -> Iterator[NewStore]:
     """A store of the given class on an empty Redis database, one connection each, as
     each Rasa server has its own."""
     redis.Redis(port=redis_port, db=DB).flushdb()
@@ -86,45 +82,24 @@ def run_once_inside(
     monkeypatch.setattr(TicketLock, method, interrupted)
 
 
-def test_a_turn_ending_while_the_next_queues_leaves_the_next_first_in_line(
-    new_store: Callable[[type[RedisLockStore]], RedisLockStore],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def end_while_the_next_queues(
+    kind: type[RedisLockStore], new_store: NewStore, monkeypatch: pytest.MonkeyPatch
+) -> tuple[TicketLock | None, int]:
     """Server A ends its turn between server B's read and write of the lock, as B
-    queues the next turn. Rasa's store wrote A's finished ticket back, and B's turn
-    waited for it to expire (60 s): the 503 of a CI run."""
-    server_a, server_b = new_store(AtomicRedisLockStore), new_store(AtomicRedisLockStore)
+    queues the next turn: the lock afterwards, and B's ticket."""
+    server_a, server_b = new_store(kind), new_store(kind)
     first = server_a.issue_ticket(CONVERSATION)
     run_once_inside(monkeypatch, "issue_ticket", lambda: server_a.cleanup(CONVERSATION, first))
-
     second = server_b.issue_ticket(CONVERSATION)
-
-    lock = server_b.get_lock(CONVERSATION)
-    assert lock is not None and not lock.is_locked(second)
-    assert [ticket.number for ticket in lock.tickets] == [second]
+    return server_b.get_lock(CONVERSATION), second
 
 
-def test_rasa_s_store_keeps_the_finished_ticket_in_that_race(
-    new_store: Callable[[type[RedisLockStore]], RedisLockStore],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    server_a, server_b = new_store(RedisLockStore), new_store(RedisLockStore)
-    first = server_a.issue_ticket(CONVERSATION)
-    run_once_inside(monkeypatch, "issue_ticket", lambda: server_a.cleanup(CONVERSATION, first))
-
-    second = server_b.issue_ticket(CONVERSATION)
-
-    lock = server_b.get_lock(CONVERSATION)
-    assert lock is not None and lock.is_locked(second), "Rasa fixed it: use its store"
-
-
-def test_a_turn_queuing_while_the_last_ends_keeps_its_ticket(
-    new_store: Callable[[type[RedisLockStore]], RedisLockStore],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Server B queues between server A's read and write as A ends its turn. Rasa's
-    store deleted B's ticket with the lock, and B's turn failed with LockError."""
-    server_a, server_b = new_store(AtomicRedisLockStore), new_store(AtomicRedisLockStore)
+def queue_while_the_last_ends(
+    kind: type[RedisLockStore], new_store: NewStore, monkeypatch: pytest.MonkeyPatch
+) -> tuple[TicketLock | None, list[int]]:
+    """Server B queues between server A's read and write of the lock, as A ends its
+    turn: the lock afterwards, and B's ticket."""
+    server_a, server_b = new_store(kind), new_store(kind)
     first = server_a.issue_ticket(CONVERSATION)
     queued: list[int] = []
     run_once_inside(
@@ -132,25 +107,41 @@ def test_a_turn_queuing_while_the_last_ends_keeps_its_ticket(
         "remove_ticket_for",
         lambda: queued.append(server_b.issue_ticket(CONVERSATION)),
     )
-
     server_a.cleanup(CONVERSATION, first)
+    return server_b.get_lock(CONVERSATION), queued
 
-    lock = server_b.get_lock(CONVERSATION)
+
+def test_a_turn_ending_while_the_next_queues_leaves_the_next_first_in_line(
+    new_store: NewStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rasa's store wrote A's finished ticket back, and B's turn waited for it to
+    expire (60 s): the 503 of a CI run."""
+    lock, second = end_while_the_next_queues(AtomicRedisLockStore, new_store, monkeypatch)
+    assert lock is not None and not lock.is_locked(second)
+    assert [ticket.number for ticket in lock.tickets] == [second]
+
+
+def test_rasa_s_store_keeps_the_finished_ticket_in_that_race(
+    new_store: NewStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lock, second = end_while_the_next_queues(RedisLockStore, new_store, monkeypatch)
+    assert lock is not None and lock.is_locked(second), "Rasa fixed it: use its store"
+
+
+def test_a_turn_queuing_while_the_last_ends_keeps_its_ticket(
+    new_store: NewStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rasa's store deleted B's ticket with the lock, and B's turn failed with LockError."""
+    lock, queued = queue_while_the_last_ends(AtomicRedisLockStore, new_store, monkeypatch)
     assert lock is not None and [ticket.number for ticket in lock.tickets] == queued
     assert not lock.is_locked(queued[0])
 
 
 def test_rasa_s_store_drops_the_queued_ticket_in_that_race(
-    new_store: Callable[[type[RedisLockStore]], RedisLockStore],
-    monkeypatch: pytest.MonkeyPatch,
+    new_store: NewStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    server_a, server_b = new_store(RedisLockStore), new_store(RedisLockStore)
-    first = server_a.issue_ticket(CONVERSATION)
-    run_once_inside(monkeypatch, "remove_ticket_for", lambda: server_b.issue_ticket(CONVERSATION))
-
-    server_a.cleanup(CONVERSATION, first)
-
-    assert server_b.get_lock(CONVERSATION) is None, "Rasa fixed it: use its store"
+    lock, _ = queue_while_the_last_ends(RedisLockStore, new_store, monkeypatch)
+    assert lock is None, "Rasa fixed it: use its store"
 
 
 def _take_turns(port: int, start: multiprocessing.synchronize.Event) -> int:
@@ -174,20 +165,14 @@ def _take_turns(port: int, start: multiprocessing.synchronize.Event) -> int:
 
 
 def test_servers_taking_turns_of_one_conversation_at_once_never_overlap(
-    new_store: Callable[[type[RedisLockStore]], RedisLockStore], redis_port: int
+    new_store: NewStore, redis_port: int
 ) -> None:
-    context = multiprocessing.get_context("spawn")
-    with context.Manager() as manager:
-        start = manager.Event()
-        with context.Pool(PROCESSES) as pool:
-            results = pool.starmap_async(_take_turns, [(redis_port, start)] * PROCESSES)
-            start.set()
-            overlaps = results.get(timeout=120)  # a LockError in any turn is raised here
+    overlaps = run_at_once(_take_turns, (redis_port,), PROCESSES)  # raises a turn's LockError
     assert overlaps == [0] * PROCESSES
     assert new_store(AtomicRedisLockStore).get_lock(CONVERSATION) is None
 
 
-def test_a_lock_store_error_is_rasa_s_lock_error(new_store: Callable[..., RedisLockStore]) -> None:
+def test_a_lock_store_error_is_rasa_s_lock_error(new_store: NewStore) -> None:
     store = new_store(AtomicRedisLockStore)
     store.red = redis.Redis(port=free_port(), socket_connect_timeout=1)  # nobody listens
     with pytest.raises(LockError):

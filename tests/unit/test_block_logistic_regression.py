@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -112,17 +113,24 @@ def test_the_component_trains_saves_and_predicts_as_rasas(tmp_path: Path) -> Non
         )
 
 
+def trained(
+    tmp_path: Path, messages: list[Message], **config: Any
+) -> BlockLogisticRegressionClassifier:
+    """The component created and trained as Rasa's graph does, CONFIG over its defaults."""
+    component = BlockLogisticRegressionClassifier.create(
+        {**BlockLogisticRegressionClassifier.get_default_config(), **config},
+        LocalModelStorage(tmp_path),
+        Resource("classifier"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+    component.train(TrainingData(messages))
+    return component
+
+
 def test_fewer_than_three_intents_are_left_to_rasas_training(tmp_path: Path) -> None:
     counts, vectors, labels = problem(rows=40, classes=2)
     messages = [featurised("m", counts[i], vectors[i], labels[i]) for i in range(len(labels))]
-    context = ExecutionContext(GraphSchema({}), "test")
-    component = BlockLogisticRegressionClassifier.create(
-        BlockLogisticRegressionClassifier.get_default_config(),
-        LocalModelStorage(tmp_path),
-        Resource("binary"),
-        context,
-    )
-    component.train(TrainingData(messages))
+    component = trained(tmp_path, messages)
     assert list(component.clf.classes_) == ["intent_0", "intent_1"]
     assert component.clf.coef_.shape == (1, 72)
 
@@ -141,12 +149,7 @@ def featurised_in_blocks(counts: csr_matrix, vector: np.ndarray, intent: str) ->
 def test_prediction_block_by_block_gives_rasas_ranking(tmp_path: Path) -> None:
     counts, vectors, labels = problem(rows=120, classes=4)
     messages = [featurised_in_blocks(counts[i], vectors[i], labels[i]) for i in range(120)]
-    context = ExecutionContext(GraphSchema({}), "test")
-    config = {**BlockLogisticRegressionClassifier.get_default_config(), "max_iter": 300}
-    ours = BlockLogisticRegressionClassifier.create(
-        config, LocalModelStorage(tmp_path), Resource("blocks"), context
-    )
-    ours.train(TrainingData(messages))
+    ours = trained(tmp_path, messages, max_iter=300)
 
     for i in range(0, 120, 7):
         message = featurised_in_blocks(counts[i], vectors[i], labels[i])
@@ -166,14 +169,7 @@ def test_prediction_block_by_block_gives_rasas_ranking(tmp_path: Path) -> None:
 def test_features_of_another_width_take_rasas_path(tmp_path: Path) -> None:
     counts, vectors, labels = problem(rows=60, classes=3)
     messages = [featurised(f"m {i}", counts[i], vectors[i], labels[i]) for i in range(60)]
-    context = ExecutionContext(GraphSchema({}), "test")
-    component = BlockLogisticRegressionClassifier.create(
-        BlockLogisticRegressionClassifier.get_default_config(),
-        LocalModelStorage(tmp_path),
-        Resource("width"),
-        context,
-    )
-    component.train(TrainingData(messages))
+    component = trained(tmp_path, messages)
     narrower = featurised("m", counts[0][:, :50], vectors[0], labels[0])
     with pytest.raises(ValueError):  # what Rasa's own prediction does with such a row
         component.process([narrower])

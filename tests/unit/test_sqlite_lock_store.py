@@ -10,6 +10,7 @@ import pytest
 from rasa.core.lock_store import LockError
 
 from spine_assistant.storage.sqlite_lock_store import SQLiteLockStore
+from tests.concurrency import run_at_once
 
 PROCESSES = 4
 TICKETS_EACH = 40
@@ -26,13 +27,8 @@ def test_processes_issuing_tickets_at_once_never_get_the_same_one(tmp_path: Path
     transaction per ticket does not."""
     db = str(tmp_path / "locks.db")
     SQLiteLockStore(db)  # creates the table before the race
-    context = multiprocessing.get_context("spawn")
-    with context.Manager() as manager:
-        start = manager.Event()
-        with context.Pool(PROCESSES) as pool:
-            results = pool.starmap_async(_issue_tickets, [(db, start)] * PROCESSES)
-            start.set()
-            tickets = [ticket for batch in results.get(timeout=120) for ticket in batch]
+    batches = run_at_once(_issue_tickets, (db,), PROCESSES)
+    tickets = [ticket for batch in batches for ticket in batch]
     assert sorted(tickets) == list(range(PROCESSES * TICKETS_EACH))
 
 
