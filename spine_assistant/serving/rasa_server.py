@@ -8,8 +8,9 @@ Usage: python -m spine_assistant.serving.rasa_server [rasa run options, e.g. --m
 - Rasa's telemetry and error reporting to Rasa's servers are switched off: no
   conversation data leaves the machine.
 - Rasa's check of action server responses builds its JSON schema validator once
-  (action_response_check.py), not once per call, and the class of a stored event is
-  searched once per type name (event_types.py), not once per event.
+  (action_response_check.py), not once per call; the class of a stored event is
+  searched once per type name (event_types.py), not once per event; and the model's
+  graphs run node by node in a remembered order (graph_runner.py), without dask.
 - CORS_ORIGINS is a space- or comma-separated list of web origins
   ("https://clinic.example https://www.clinic.example"); "*" is refused.
 """
@@ -79,10 +80,11 @@ def main() -> None:
     import rasa.__main__
     import skops.io  # noqa: F401
 
-    from spine_assistant.serving import action_response_check, event_types
+    from spine_assistant.serving import action_response_check, event_types, graph_runner
 
     action_response_check.install()
     event_types.install()
+    graph_runner.install()
 
     sys.argv = ["rasa", "run", *given, *arguments]
     rasa.__main__.main()
