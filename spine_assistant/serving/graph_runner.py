@@ -30,18 +30,15 @@ class SequentialGraphRunner(DaskGraphRunner):
         self, inputs: dict[str, Any] | None = None, targets: list[str] | None = None
     ) -> dict[str, Any]:
         run_targets = targets if targets else self._graph_schema.target_names
-        given: dict[str, Any] = {}
-        for name, value in (inputs or {}).items():
-            if isinstance(value, str) and value in self._graph_schema.nodes:
-                raise GraphRunError(
-                    f"Input value '{value}' clashes with a node name. Make sure that none "
-                    "of the input names passed to the `run` method are the same as node "
-                    "names in the graph schema."
-                )
-            given[name] = (name, value)  # as dask hands an input to the nodes
+        order = self._order(tuple(run_targets))
+        # Rasa's own step: refuses an input named like a node of this run, and gives
+        # each input as dask hands it to the nodes, (name, value)
+        graph: dict[str, Any] = dict.fromkeys(order)
+        self._add_inputs_to_graph(inputs, graph)
+        given = {name: graph[name] for name in inputs or {}}
         outputs = dict(given)
         try:
-            for name in self._order(tuple(run_targets)):
+            for name in order:
                 if name in given:
                     continue  # an input replaces the node of that name, as in dask
                 needs = self._graph_schema.nodes[name].needs.values()
