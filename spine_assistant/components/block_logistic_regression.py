@@ -3,11 +3,10 @@
 Rasa's LogisticRegressionClassifier stacks the word and character counts and the
 sentence vectors into one sparse matrix. The 768 sentence-vector columns are full, so
 they hold most of its non-zero entries, and every training iteration multiplies them
-as sparse data. Here the same scikit-learn solver (`_logistic_regression_path`, the
-function `LogisticRegression.fit` calls: same loss, class weights, L-BFGS settings and
-iteration limit) is given a matrix that keeps the counts sparse and the vectors dense,
-so each iteration is a sparse product plus a BLAS one. The fitted coefficients are
-those of `LogisticRegression.fit` up to rounding; saving and loading are Rasa's own.
+as sparse data. Here the same objective as `LogisticRegression.fit` (loss, class
+weights, L-BFGS settings and iteration limit: multinomial_lbfgs.py) is minimised on a
+matrix that keeps the counts sparse and the vectors dense, so each iteration is a
+sparse product plus a BLAS one. Saving and loading are Rasa's own.
 Prediction multiplies each featurizer's block by its slice of the coefficients instead
 of stacking the blocks into one sparse row first (Rasa stacks the sequence features
 too, which it does not use): the same probabilities, a few milliseconds less a message.
@@ -37,11 +36,13 @@ from rasa.nlu.classifiers.logistic_regression_classifier import (
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from scipy.sparse import csr_matrix, vstack
-from sklearn.linear_model._logistic import _logistic_regression_path
+from scipy.sparse import csr_matrix, hstack, vstack
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.extmath import softmax
 
 from spine_assistant.components.base import FingerprintsProjectCode
+from spine_assistant.components.multinomial_lbfgs import MultinomialObjective, minimise
 
 Array = npt.NDArray[np.float64]
 
@@ -68,10 +69,7 @@ def _product(bands: list[csr_matrix], other: Array) -> Array:
 
 
 class BlockMatrix:
-    """[sparse | dense] side by side, with only the products the solver takes
-    (`X @ W` and `G @ X`)."""
-
-    __array_ufunc__ = None  # so `G @ X` with a NumPy array G comes to __rmatmul__
+    """[sparse | dense] side by side, with the two products the objective takes."""
 
     def __init__(self, sparse: csr_matrix, dense: Array, bands: int = CORES) -> None:
         sparse = sparse.astype(np.float64).tocsr()
@@ -80,27 +78,39 @@ class BlockMatrix:
         self._column_bands = _bands(sparse.T.tocsr(), bands)
         self.dense = np.ascontiguousarray(dense, dtype=np.float64)
         self.shape = (sparse.shape[0], sparse.shape[1] + self.dense.shape[1])
-        self.dtype = np.dtype(np.float64)
-
-    def __len__(self) -> int:
-        return self.shape[0]
 
     def __matmul__(self, other: Array) -> Array:
         return _product(self._row_bands, other[: self._split]) + self.dense @ other[self._split :]
 
-    def __rmatmul__(self, other: Array) -> Array:
-        return np.hstack([_product(self._column_bands, other.T).T, other @ self.dense])
+    def transposed_product(self, other: Array) -> Array:
+        """`self.T @ other`."""
+        return np.vstack([_product(self._column_bands, other), self.dense.T @ other])
+
+
+def sentence_blocks(message: Message) -> tuple[list[Any], list[Array]]:
+    """The sentence features of the row Rasa would stack: sparse blocks, then dense,
+    each in the order the featurizers added them."""
+    sentence = [f for f in message.features if f.attribute == TEXT]
+    sentence = [f for f in sentence if f.type == FEATURE_TYPE_SENTENCE]
+    return [f.features for f in sentence if f.is_sparse()], [
+        f.features for f in sentence if f.is_dense()
+    ]
 
 
 def features(messages: list[Message]) -> BlockMatrix:
-    """The rows Rasa's classifier would stack, kept as two blocks."""
-    sparse_rows, dense_rows = [], []
-    for message in messages:
-        sparse = message.get_sparse_features(attribute=TEXT)[1]
-        dense = message.get_dense_features(attribute=TEXT)[1]
-        sparse_rows.append(csr_matrix(sparse.features if sparse else np.zeros((1, 0))))
-        dense_rows.append(np.asarray(dense.features if dense else np.zeros((1, 0))).reshape(1, -1))
-    return BlockMatrix(vstack(sparse_rows).tocsr(), np.vstack(dense_rows))
+    """The rows Rasa's classifier would stack, kept as two blocks. Each featurizer's
+    block is stacked over all messages before the blocks are put side by side:
+    Rasa's per-message combining took 6 s for the 7,354 training examples."""
+    rows = [sentence_blocks(message) for message in messages]
+    widths = {tuple(block.shape[1] for block in sparse + dense) for sparse, dense in rows}
+    if len(widths) != 1:
+        raise ValueError("the training examples do not all have the same sentence features")
+    sparse = [vstack(column) for column in zip(*(row[0] for row in rows), strict=True)]
+    dense = [np.vstack(column) for column in zip(*(row[1] for row in rows), strict=True)]
+    return BlockMatrix(
+        hstack(sparse, format="csr") if sparse else csr_matrix((len(messages), 0)),
+        np.hstack(dense) if dense else np.zeros((len(messages), 0)),
+    )
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -144,15 +154,12 @@ class BlockLogisticRegressionClassifier(FingerprintsProjectCode, LogisticRegress
         return messages
 
     def _scores(self, message: Message) -> Array | None:
-        """`clf.decision_function` of the row Rasa would stack (the sentence features:
-        sparse blocks, then dense, each in the order the featurizers added them), one
-        block at a time; None when the blocks do not add up to the trained width."""
-        sentence = [f for f in message.features if f.attribute == TEXT]
-        sentence = [f for f in sentence if f.type == FEATURE_TYPE_SENTENCE]
+        """`clf.decision_function` of the row Rasa would stack, one block at a time;
+        None when the blocks do not add up to the trained width."""
+        sparse, dense = sentence_blocks(message)
         # CSR: SciPy multiplies a COO matrix by each class's column in a Python loop,
         # 1.0 ms a message here against 0.17 ms for tocsr() and one product
-        blocks = [f.features.tocsr() for f in sentence if f.is_sparse()]
-        blocks += [f.features for f in sentence if f.is_dense()]
+        blocks = [block.tocsr() for block in sparse] + dense
         coefficients = self._coefficients_by_row()
         if sum(block.shape[1] for block in blocks) != coefficients.shape[0]:
             return None
@@ -171,26 +178,20 @@ class BlockLogisticRegressionClassifier(FingerprintsProjectCode, LogisticRegress
 
 
 def fit_on_blocks(classifier: Any, matrix: BlockMatrix, labels: npt.NDArray[np.str_]) -> None:
-    """What `LogisticRegression.fit` does for a multinomial L-BFGS fit, on `matrix`."""
+    """What `LogisticRegression.fit` does for a multinomial L-BFGS fit, on `matrix`:
+    the same objective, class weights, tolerance and iteration limit
+    (multinomial_lbfgs.py)."""
     settings = classifier.get_params()
-    coefficients, _, iterations = _logistic_regression_path(
-        matrix,
-        labels,
-        Cs=[settings["C"]],
-        fit_intercept=settings["fit_intercept"],
-        tol=settings["tol"],
-        solver="lbfgs",
-        multi_class="multinomial",
-        max_iter=settings["max_iter"],
-        class_weight=settings["class_weight"],
-        check_input=False,
-        random_state=settings["random_state"],
+    encoder = LabelEncoder()
+    classes = encoder.fit_transform(labels)
+    class_weight = compute_class_weight(
+        settings["class_weight"], classes=encoder.classes_, y=labels
     )
-    weights = coefficients[0]
-    classifier.classes_ = np.unique(labels)
-    classifier.coef_ = weights[:, : matrix.shape[1]]
-    classifier.intercept_ = (
-        weights[:, matrix.shape[1]] if settings["fit_intercept"] else np.zeros(len(weights))
-    )
-    classifier.n_iter_ = np.asarray(iterations, dtype=np.int32)
+    objective = MultinomialObjective(matrix, classes, class_weight[classes], 1.0 / settings["C"])
+    start = np.zeros((matrix.shape[1] + 1, len(encoder.classes_)))
+    weights, _, iterations = minimise(objective, start, settings["max_iter"], settings["tol"])
+    classifier.classes_ = encoder.classes_
+    classifier.coef_ = np.ascontiguousarray(weights[:-1].T)
+    classifier.intercept_ = weights[-1].copy()
+    classifier.n_iter_ = np.asarray([iterations], dtype=np.int32)
     classifier.n_features_in_ = matrix.shape[1]
