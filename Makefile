@@ -87,7 +87,7 @@ webchat: $(WEBCHAT) ## Fetch rasa-webchat (pinned, integrity-checked; test-only)
 # are unchanged; it cannot see inside the spaCy pipeline or the encoder's weights, so a
 # change there retrains everything (--force).
 $(MODEL): $(SPACY_PIPELINE)/meta.json $(ENCODER)/.installed $(TRAINING_INPUTS)
-	$(RASA) train $(if $(filter $(SPACY_PIPELINE)/meta.json $(ENCODER)/.installed,$?),--force) \
+	$(PYTHON) -m spine_assistant.train $(if $(filter $(SPACY_PIPELINE)/meta.json $(ENCODER)/.installed,$?),--force) \
 		--fixed-model-name spine --out models
 
 train: $(MODEL) ## Train the model (only when data, config or lexicon changed)

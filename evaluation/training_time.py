@@ -2,8 +2,9 @@
 `make train` takes on this machine in the four cases people meet, and where the time
 goes. Writes reports/training.md.
 
-Each case runs `rasa train` as `make train` does (with --force only after a change to
-the spaCy pipeline or the encoder), into build/bench/training/:
+Each case runs `python -m spine_assistant.train` (`rasa train`) as `make train` does
+(with --force only after a change to the spaCy pipeline or the encoder), into
+build/bench/training/:
 - **clean clone**: no sentence vectors kept from an earlier training (an empty cache
   folder), so every training text is encoded; forced;
 - **nothing new to encode**: the vectors of the first case kept, forced, as after a
@@ -16,7 +17,7 @@ the spaCy pipeline or the encoder), into build/bench/training/:
   knowledge folder is fixed, so that case is not run here.)
 
 Rasa logs when each trainable component starts and finishes training (to the second);
-the rest of a run is start-up, reading and checking the data, running spaCy and the
+the rest of a run is start-up, reading the data, running spaCy and the
 featurizers over the training examples, training the dialogue policy and saving the
 model. The targets (issue 15) are a full train in at most 90 s and a data-only change
 in at most 30 s.
@@ -39,7 +40,7 @@ import yaml
 from evaluation.compare import machine
 from evaluation.variants import SENTENCE_FEATURIZER, with_settings
 from spine_assistant.knowledge.paths import PROJECT_ROOT
-from spine_assistant.serving.processes import RASA
+from spine_assistant.train import command as train_command
 
 BUILD_DIR = PROJECT_ROOT / "build" / "bench" / "training"
 REPORT = PROJECT_ROOT / "reports" / "training.md"
@@ -127,7 +128,7 @@ def train(case: Case, config: Path, model_name: str) -> Run:
     started = time.perf_counter()
     force = ["--force"] if case.force else []
     result = subprocess.run(
-        [str(RASA), "train", *force, "--config", str(config), "--data", str(case.data)]
+        train_command(*force, "--config", str(config), "--data", str(case.data))
         + ["--domain", str(case.domain), "--out", str(BUILD_DIR)]
         + ["--fixed-model-name", model_name],
         cwd=PROJECT_ROOT,
@@ -175,9 +176,10 @@ def render(runs: list[Run], measured_on: str) -> str:
         "",
         f"Machine: {measured_on}.",
         "",
-        "Each case is one `rasa train`, as `make train` runs it: the first two forced (as",
-        "after a change to the spaCy pipeline), the last two with Rasa's training cache (the",
-        "cases: module docstring of evaluation/training_time.py). Seconds.",
+        "Each case is one `rasa train` through `spine_assistant.train`, as `make train` runs",
+        "it: the first two forced (as after a change to the spaCy pipeline), the last two",
+        "with Rasa's training cache (the cases: module docstring of",
+        "evaluation/training_time.py). Seconds.",
         "",
         "| case | total | logistic regression | other components | the rest |",
         "| --- | ---: | ---: | ---: | ---: |",
@@ -197,7 +199,7 @@ def render(runs: list[Run], measured_on: str) -> str:
         "",
         f"Other components: {', '.join(names)}.",
         "",
-        "The rest: start-up, reading and checking the data, spaCy and the featurizers over",
+        "The rest: start-up, reading the data, spaCy and the featurizers over",
         "every training example (the sentence encoder among them), the dialogue policy and",
         "saving the model.",
         "",
