@@ -7,6 +7,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -106,3 +107,51 @@ async def test_a_short_conversation_is_read_whole(tmp_path: Path, project_domain
 async def test_an_unknown_conversation_is_none(tmp_path: Path, project_domain: Domain) -> None:
     store = SQLiteTrackerStore(project_domain, db=str(tmp_path / "rasa.db"))
     assert await store.retrieve("never-seen") is None
+
+
+def all_columns(db: Path, sender: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db) as connection:
+        return connection.execute(
+            "SELECT sender_id, type_name, timestamp, intent_name, action_name, data"
+            " FROM events WHERE sender_id = ? ORDER BY id",
+            (sender,),
+        ).fetchall()
+
+
+async def test_the_rows_written_are_those_of_rasas_store(
+    tmp_path: Path, project_domain: Domain
+) -> None:
+    start: list[Event] = [ActionExecuted("action_session_start"), SessionStarted()]
+    events = start + [event for number in range(6) for event in turn(number)]
+    rasas = SQLTrackerStore(project_domain, dialect="sqlite", db=str(tmp_path / "rasa.db"))
+    await rasas.save(DialogueStateTracker.from_events("c", events, project_domain.slots))
+
+    ours = SQLiteTrackerStore(project_domain, db=str(tmp_path / "ours.db"))
+    await ours.save(DialogueStateTracker.from_events("c", events[:9], project_domain.slots))
+    tracker = await ours.retrieve("c")
+    assert tracker is not None
+    for event in events[9:]:  # added to a tracker this store built: its own insert
+        tracker.update(event)
+    await ours.save(tracker)
+
+    assert all_columns(tmp_path / "ours.db", "c") == all_columns(tmp_path / "rasa.db", "c")
+
+
+async def test_a_new_session_of_a_long_conversation_starts_a_new_window(
+    tmp_path: Path, project_domain: Domain
+) -> None:
+    store = SQLiteTrackerStore(project_domain, db=str(tmp_path / "rasa.db"))
+    start: list[Event] = [ActionExecuted("action_session_start"), SessionStarted()]
+    events = start + [event for number in range(12) for event in turn(number)]
+    # Rasa finds the latest session by timestamp: new events, created after the others
+    new_start: list[Event] = [ActionExecuted("action_session_start"), SessionStarted()]
+    events += new_start + [SlotSet("cited_topic", "carried over")] + turn(20)[:-2] + turn(21)
+    await store.save(DialogueStateTracker.from_events("c", events, project_domain.slots))
+
+    tracker = await store.retrieve("c")
+    assert tracker is not None
+    assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == [
+        "question 20",
+        "question 21",
+    ]
+    assert tracker.get_slot("syndrome") is None, "set in the earlier session only"
