@@ -3,7 +3,7 @@
 `LogisticRegression(solver="lbfgs")` hands its objective to SciPy's L-BFGS-B, Fortran
 code that spends as long on its own bookkeeping as on the objective: with 42 intents
 and 15,551 features it updates 653,142 parameters per iteration on one core, about
-80 ms, next to 86 ms for the objective (reports/training.md). Without bounds, L-BFGS-B
+80 ms, next to 86 ms for the objective (docs/decisions.md). Without bounds, L-BFGS-B
 takes the plain L-BFGS step, which the two-loop recursion below computes with a few
 BLAS vector operations. The settings are L-BFGS-B's as scikit-learn calls it: 10
 correction pairs, MINPACK's line search (DCSRCH) with its tolerances and 20 trials,
@@ -13,7 +13,9 @@ the first step of length one in the gradient's direction, and the same stopping 
 The objective is scikit-learn 1.1's, written out so that its products reach the block
 matrix unchanged: the class-weighted sum of the multinomial log loss plus
 `0.5 / C * ||coef||²` (the intercept is not penalised). A unit test checks it against
-scikit-learn's `LinearModelLoss`, and a converged fit against `LogisticRegression.fit`.
+scikit-learn's `LinearModelLoss`, and fits against `LogisticRegression.fit`. The line
+search is SciPy's private wrapper of MINPACK's DCSRCH (the one its own line searches
+use); SciPy is pinned in requirements.lock, and those tests fail if an upgrade changes it.
 """
 
 from __future__ import annotations
