@@ -5,41 +5,26 @@ Rasa 3.6 turns each stored event back into an object by walking every subclass o
 SQL tracker store does that for every event of the recent turns on every message: for a
 tracker of 56 events, about half the time it takes to load it (2026-11-30, 2 cores;
 docs/decisions.md). Rasa has no setting for it, so `install()` replaces
-`Event.resolve_by_type` in the Rasa server's process with the same search, remembered
-per type name once it has found a class. A name it does not find is searched again each
-time and gets Rasa's own answer (`None` for the old "topic" events, the default, or
-Rasa's ValueError).
+`Event.resolve_by_type` in the Rasa server's process with Rasa's own lookup, whose
+class is remembered per type name once found. A name without a class gets Rasa's own
+answer each time (`None` for the old "topic" events, the default, or Rasa's ValueError).
 """
 
 from __future__ import annotations
 
 from rasa.shared.core.events import Event
-from rasa.shared.utils.common import all_subclasses
 
+_rasas = Event.__dict__["resolve_by_type"].__func__  # Rasa's lookup, before install()
 _found: dict[str, type[Event]] = {}
-
-
-def _search(type_name: str) -> type[Event] | None:
-    """The first non-abstract subclass with this type name, in Rasa's order."""
-    for cls in all_subclasses(Event):
-        if cls.type_name == type_name:
-            return cls
-    return None
 
 
 def resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
     cls = _found.get(type_name)
     if cls is None:
-        cls = _search(type_name)
-        if cls is not None:
+        cls = _rasas(type_name, default)
+        if cls is not None and cls.type_name == type_name:  # a class found, not the default
             _found[type_name] = cls
-    if cls is not None:
-        return cls
-    if type_name == "topic":
-        return None  # Rasa's backwards compatibility with old TopicSet events
-    if default is not None:
-        return default
-    raise ValueError(f"Unknown event name '{type_name}'.")
+    return cls
 
 
 def install() -> None:
