@@ -12,8 +12,6 @@ takes Rasa's own path.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.extractors.spacy_entity_extractor import SpacyEntityExtractor
@@ -36,16 +34,9 @@ class ParsedDocEntityExtractor(FingerprintsProjectCode, SpacyEntityExtractor):
             if not isinstance(text, str) or doc is None or len(doc.text) != len(text):
                 super().process([message], model)
                 continue
-            entities: list[dict[str, Any]] = [
-                {
-                    "entity": entity.label_,
-                    "value": text[entity.start_char : entity.end_char],
-                    "start": entity.start_char,
-                    "confidence": None,
-                    "end": entity.end_char,
-                }
-                for entity in doc.ents
-            ]
+            entities = self._extract_entities(doc)
+            for entity in entities:  # the original case, as Rasa's extractor gives it
+                entity["value"] = text[entity["start"] : entity["end"]]
             extracted = self.filter_irrelevant_entities(
                 self.add_extractor_name(entities), self._config["dimensions"]
             )
