@@ -102,6 +102,12 @@ CLAUSE_OPENING = 1
 # "same thing is happening to me now": a sign told of before is happening again
 SAME = frozenset({"same"})
 HAPPENING = frozenset({"happening", "hapening", "happenin"})
+# "the GP said to ring if his legs went heavy. It's started / they've been like that
+# since lunch": the sign warned of, now begun, told with "it" or "they" opening a statement
+ANAPHORS = frozenset({"it", "that", "this", "they"})
+BEGUN = frozenset({"started", "begun", "began", "happened", "happening", "hit", "kicked"})
+OPENERS = frozenset({"well", "and", "so", "but", "now", "today", "tonight", "oh", ",", "-"})
+BEGUN_REACH = 3  # words from the anaphor to the verb ("it has now started")
 # kinds of red flag whose own words may be a negation ("can't walk", "can't pee")
 NEGATION_IN_FLAG = frozenset(
     {"cannot_walk", "bladder_bowel", "saddle_numbness", "uncontrolled_back_pain"}
@@ -469,6 +475,8 @@ class FlagContext:
         the same since last night"); not "the same happened to my uncle years ago", "the
         same isn't happening to me", nor a question ("could the same happen to me?")."""
         for sentence in self.doc.sents:
+            if sentence.start >= after and self._says_it_began(sentence):
+                return True
             words = [t for t in sentence if t.i >= after]
             if not any(t.lower_ in SAME for t in words) or is_question(sentence):
                 continue
@@ -484,6 +492,25 @@ class FlagContext:
             ):
                 return True
         return False
+
+    def _says_it_began(self, sentence: Any) -> bool:
+        """A statement opening with "it" or "they" and a verb of onset ("it's started",
+        "it happened twice", "they've been like that"), dated now ("since lunch", "40
+        minutes ago"): what was only warned of has begun."""
+        if is_question(sentence):
+            return False
+        words = [t for t in sentence if t.lower_ not in OPENERS]
+        if not words or words[0].lower_ not in ANAPHORS:
+            return False
+        following = [t.lower_ for t in words[1 : 2 + BEGUN_REACH]]
+        began = any(
+            word in BEGUN and following[i + 1 : i + 2] != ["to"]  # not "it started to worry me"
+            for i, word in enumerate(following)
+        )
+        like_that = any(word == "like" and then in ANAPHORS for word, then in pairwise(following))
+        return (began or like_that) and any(
+            cue.sent.start == sentence.start for cue in self.current
+        )
 
     def is_described(self, flag: RedFlag) -> bool:
         """Said of someone, stated rather than asked, or said to be happening now."""

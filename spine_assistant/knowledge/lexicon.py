@@ -170,9 +170,25 @@ def _context(raw: dict[str, Any]) -> ContextCues:
     )
 
 
+def _check_words(node: Any, where: str) -> None:
+    """YAML reads a bare off, on, yes or no as true or false: in a list of words or
+    phrases that silently drops the word from every pattern that lists it."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _check_words(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            if isinstance(item, bool):
+                raise ValueError(
+                    f"{where}[{index}] is {item}, not a word: put off, on, yes and no in quotes"
+                )
+            _check_words(item, f"{where}[{index}]")
+
+
 @cache
 def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    _check_words(raw, path.name)
     return Lexicon(
         lemma_synonyms=raw["lemma_synonyms"],
         lemma_patterns=raw["lemma_patterns"],

@@ -228,6 +228,23 @@ DESCRIBED_EMERGENCIES = [
     "A man on the radio said his legs went numb. Same thing is happening to me now.",
     "My friend's mum lost bladder control years ago. My mum has the same since last night.",
     "My friend told me her dad fell over and he said he couldn't feel his legs. What is MSCC?",
+    # legs that stop obeying, a foot that scuffs, a near fall, barely moving, stuck in a seat
+    "since lunchtime his legs seem to have stopped listening to him",
+    "he's been scuffing his left foot along the floor since Tuesday",
+    "I nearly fell on the stairs this morning, I have spinal mets",
+    "the pain is so bad I can barely move, prostate cancer in my spine",
+    "she's unable to get herself off the sofa today",
+    "Resident with lung cancer, since morning he not walk",
+    # accidents in a seat, leaking bowels, straining with nothing, a pain in the back so bad
+    "Today she's had two accidents in her chair and didn't even realise",
+    "my bowels have started leaking and I can't feel it happening",
+    "I've been straining since 6am and nothing",
+    "Tonight I got a pain in my back so bad I'm on the floor. Lung cancer in my spine.",
+    # a sign only warned of, then said to have begun ("it's started", "like that since")
+    "GP told me to watch for trouble passing water. Well, it's started since 6am.",
+    "The nurse said to ring if my legs ever feel heavy. They've been like that since lunch.",
+    "My doctor said if my bowels ever leak, to ring. It's happened twice since last night.",
+    "I was warned a sudden, severe pain in my back could mean trouble. It hit 40 minutes ago.",
 ]
 
 MENTIONS = [
@@ -360,6 +377,12 @@ MENTIONS = [
     "A woman on TV couldn't walk. The same isn't happening to me, I'm just curious.",
     "My friend's dad couldn't walk in 2019. The same happened to my uncle. Which cancers spread?",
     "Her uncle's legs gave way mths back and he is walking again. What is MSCC?",
+    "Which cancers spread to the spine? My friend's mum was paralysed from it a decade ago.",
+    "Study notes check: complications are focal weakness and paraplegia. Is that right?",
+    # a warned-of sign is not said to have begun by other news about "it"
+    "The GP said to watch for leg weakness. It has started to worry me since Monday.",
+    "The nurse said to ring if my legs ever go weak. Could it have started already?",
+    "Watch out for numb legs, the leaflet says. It happened to my uncle in 2015.",
 ]
 
 
