@@ -106,6 +106,8 @@ HAPPENING = frozenset({"happening", "hapening", "happenin"})
 # since lunch": the sign warned of, now begun, told with "it" or "they" opening a statement
 ANAPHORS = frozenset({"it", "that", "this", "they"})
 BEGUN = frozenset({"started", "begun", "began", "happened", "happening", "hit", "kicked"})
+AMOUNT_WORDS = frozenset({"a", "few", "couple", "of", "about", "around", "some", "over", "nearly"})
+STARTING = frozenset({"started", "begun", "began"})  # "it started to worry me" is no onset
 OPENERS = frozenset({"well", "and", "so", "but", "now", "today", "tonight", "oh", ",", "-"})
 BEGUN_REACH = 3  # words from the anaphor to the verb ("it has now started")
 # kinds of red flag whose own words may be a negation ("can't walk", "can't pee")
@@ -198,9 +200,12 @@ class FlagContext:
             key: [cue for cue in cues if key[0] != "historical" or not inside(cue, current)]
             for key, cues in found.items()
         }
-        # a time that opens the sentence dates what follows: "Last Christmas he couldn't stand"
+        # a time that opens the sentence dates what follows: "Last Christmas he couldn't
+        # stand", "Three months ago my legs gave way"
         self.cues[("historical", "forward")] += [
-            cue for cue in self.cues[("historical", "backward")] if cue.start == cue.sent.start
+            cue
+            for cue in self.cues[("historical", "backward")]
+            if all(t.like_num or t.lower_ in AMOUNT_WORDS for t in doc[cue.sent.start : cue.start])
         ]
         # every past time or ending, whichever way it reaches ("turned out", "years ago")
         self.past_times = [cue for d in DIRECTIONS for cue in self.cues[("historical", d)]]
@@ -504,7 +509,7 @@ class FlagContext:
             return False
         following = [t.lower_ for t in words[1 : 2 + BEGUN_REACH]]
         began = any(
-            word in BEGUN and following[i + 1 : i + 2] != ["to"]  # not "it started to worry me"
+            word in BEGUN and (word not in STARTING or following[i + 1 : i + 2] != ["to"])
             for i, word in enumerate(following)
         )
         like_that = any(word == "like" and then in ANAPHORS for word, then in pairwise(following))
@@ -535,10 +540,10 @@ class FlagContext:
 
 def _normal_state(flag: Any, context: FlagContext) -> str | None:
     """ "normal" when the flag's words are part of a function said to be there ("has
-    control of her bladder"), "lost" when a negation reaches that state ("doesn't have
-    control of his bladder"); None for a flag with its own negation ("not in control of
-    her bladder") or outside any such state. A state that holds the flag's negation
-    ("not having any trouble passing urine") makes it "normal"."""
+    control of her bladder") or never there ("never had"), "lost" when a negation reaches
+    that state ("doesn't have control of his bladder"); None for a flag with its own
+    negation ("not in control of her bladder") or outside any such state. A state that
+    holds the flag's negation ("not having any trouble passing urine") makes it "normal"."""
     if any(token.lower_ in STATE_NEGATIONS for token in flag):
         negation_is_the_states = any(
             s.start <= flag.start < s.end and s.end < flag.end for s in context.normal_states
@@ -547,7 +552,15 @@ def _normal_state(flag: Any, context: FlagContext) -> str | None:
     states = [s for s in context.normal_states if overlaps(s, flag)]
     if not states:
         return None
-    return "lost" if any(context.negates(state) for state in states) else "normal"
+    lost = any(context.negates(state) and not lifelong(state) for state in states)
+    return "lost" if lost else "normal"
+
+
+def lifelong(state: Any) -> bool:
+    """ "has never had bladder control" (spina bifida): a function never there is no
+    new sign."""
+    doc = state.doc
+    return state.start > 0 and doc[state.start - 1].lower_ == "never" and state[0].lower_ == "had"
 
 
 def _red_flag(span: Any, context: FlagContext) -> RedFlag | None:

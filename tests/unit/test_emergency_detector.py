@@ -245,6 +245,13 @@ DESCRIBED_EMERGENCIES = [
     "The nurse said to ring if my legs ever feel heavy. They've been like that since lunch.",
     "My doctor said if my bowels ever leak, to ring. It's happened twice since last night.",
     "I was warned a sudden, severe pain in my back could mean trouble. It hit 40 minutes ago.",
+    "Can back pain from spinal mets suddenly get much worse? That's what happened to me just now.",
+    "Can numbness right where you sit on a bike come from the spine? It started today.",
+    # legs that stop moving or taking weight, legs that cannot be swung or shifted
+    "my husband's legs stopped moving about an hour ago",
+    "a swimmer says his legs stopped taking his weight a few minutes ago",
+    "since this afternoon I can't swing my legs into the car",
+    "he can't roll over or shift his legs in bed since he woke",
 ]
 
 MENTIONS = [
@@ -383,6 +390,10 @@ MENTIONS = [
     "The GP said to watch for leg weakness. It has started to worry me since Monday.",
     "The nurse said to ring if my legs ever go weak. Could it have started already?",
     "Watch out for numb legs, the leaflet says. It happened to my uncle in 2015.",
+    # never there, there the whole time, dated by a time that opens the sentence
+    "My son has spina bifida and has never had bladder control. Which cancers spread?",
+    "I've had MS for years and my legs have been weak the whole time. What does surgery cost?",
+    "Three months ago my legs gave way and I had surgery; I'm walking again. Is lifting safe?",
 ]
 
 
