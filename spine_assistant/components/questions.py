@@ -7,6 +7,7 @@ the page, and to weigh most when choosing the topic.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 QUESTION_OPENERS = frozenset(
@@ -52,14 +53,33 @@ def asks_indirectly(sentence: Any) -> bool:
     return wants_to_know or any(word in INDIRECT_ASKING for word in words)
 
 
+# "Is that true?", "Is this on your page?": a short question that points back asks
+# about the sentence before it
+POINTERS = frozenset({"that", "this", "it"})
+POINTING_BACK_WORDS = 6
+
+
+def points_back(sentence: Any) -> bool:
+    words = [token.lower_ for token in sentence if not token.is_punct]
+    return len(words) <= POINTING_BACK_WORDS and any(word in POINTERS for word in words)
+
+
 def asking_sentences(doc: Any) -> list[Any]:
     """The sentences that ask, or every sentence when none does (or there is one). A
     question mark outranks a question's opening word: in "Can still run, can still feel
-    everything. Does lymphoma spread to the spine?" only the second sentence asks."""
+    everything. Does lymphoma spread to the spine?" only the second sentence asks. A
+    short question that points back ("My friend says it always spreads to the spine. Is
+    that true?") comes with the sentence before it."""
     sentences = list(doc.sents)
     asking = (
         [s for s in sentences if ends_with_question_mark(s)]
         or [s for s in sentences if opens_like_question(s)]
         or [s for s in sentences if asks_indirectly(s)]
     )
-    return asking if asking and len(sentences) > 1 else sentences
+    if not asking or len(sentences) == 1:
+        return sentences
+    starts = {s.start for s in asking}
+    starts |= {
+        before.start for before, s in pairwise(sentences) if s.start in starts and points_back(s)
+    }
+    return [s for s in sentences if s.start in starts]
