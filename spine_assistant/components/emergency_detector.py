@@ -482,9 +482,13 @@ class FlagContext:
         for sentence in self.doc.sents:
             if sentence.start >= after and self._says_it_began(sentence):
                 return True
-            words = [t for t in sentence if t.i >= after]
+            words = [
+                t
+                for t in sentence
+                if t.i >= after and not inside(self.doc[t.i : t.i + 1], self.past_times)
+            ]
             if not any(t.lower_ in SAME for t in words) or is_question(sentence):
-                continue
+                continue  # a question, or no "same" but one of a past ("exactly the same")
             happening = any(
                 t.lower_ in HAPPENING
                 and not any(w.lower_ in STATE_NEGATIONS for w in self.doc[max(t.i - 2, 0) : t.i])

@@ -252,6 +252,15 @@ DESCRIBED_EMERGENCIES = [
     "a swimmer says his legs stopped taking his weight a few minutes ago",
     "since this afternoon I can't swing my legs into the car",
     "he can't roll over or shift his legs in bed since he woke",
+    # a long-standing problem next to a new sign; a gradual loss; relayed in other words
+    "Slipped disc for 15 years, same old ache. But since this afternoon there's no feeling "
+    "around my back passage, which is new.",
+    "There's no feeling at all around my back passage, it started after lunch today.",
+    "Weak stream for years. Since 6am not a single drop has come out.",
+    "Tonight my back suddenly went into the most savage pain, I have bowel cancer.",
+    "My back pain came on out of nowhere an hour ago, I'm having chemo for lung cancer.",
+    "This week I can't balance on either leg and the right one won't lift at all.",
+    "My toes have tingled for years. Since Sunday the numbness is in my seat area.",
 ]
 
 MENTIONS = [
@@ -394,6 +403,11 @@ MENTIONS = [
     "My son has spina bifida and has never had bladder control. Which cancers spread?",
     "I've had MS for years and my legs have been weak the whole time. What does surgery cost?",
     "Three months ago my legs gave way and I had surgery; I'm walking again. Is lifting safe?",
+    "Urge incontinence since 2010, exactly the same ever since. Does my immune system matter?",
+    "We covered loss of bladder control in lectures today. What are the risk factors?",
+    "My oncologist warned me that losing control of my bowels could mean the spine. Is it common?",
+    "My uncle couldn't walk in his last months, back in 2015. Which cancers spread to the spine?",
+    "I couldn't stand for a few days after my operation in May, but I'm back on my feet now.",
 ]
 
 
