@@ -106,8 +106,9 @@ HAPPENING = frozenset({"happening", "hapening", "happenin"})
 # since lunch": the sign warned of, now begun, told with "it" or "they" opening a statement
 ANAPHORS = frozenset({"it", "that", "this", "they"})
 BEGUN = frozenset({"started", "begun", "began", "happened", "happening", "hit", "kicked"})
-AMOUNT_WORDS = frozenset({"a", "few", "couple", "of", "about", "around", "some", "over", "nearly"})
 STARTING = frozenset({"started", "begun", "began"})  # "it started to worry me" is no onset
+# words that may come before a time opening a sentence ("three months ago", "a few weeks ago")
+AMOUNT_WORDS = frozenset({"a", "few", "couple", "of", "about", "around", "some", "over", "nearly"})
 OPENERS = frozenset({"well", "and", "so", "but", "now", "today", "tonight", "oh", ",", "-"})
 BEGUN_REACH = 3  # words from the anaphor to the verb ("it has now started")
 # kinds of red flag whose own words may be a negation ("can't walk", "can't pee")
@@ -598,7 +599,9 @@ def describes_emergency(doc: Any) -> bool:
 def raises_alarm(flags: list[RedFlag], context: FlagContext) -> bool:
     """Some red flag is described as happening, or the writer says "the same" is
     happening now after a sign they only told of ("a friend said her aunt went numb in
-    the legs. Same thing is happening to me right now")."""
+    the legs. Same thing is happening to me right now"), or that a sign they were only
+    warned of has begun ("… ring if your legs feel heavy. They've been like that since
+    lunch")."""
     return any(flag.is_active and context.is_described(flag) for flag in flags) or (
         bool(flags) and context.the_same_now(min(flag.span.end for flag in flags))
     )
