@@ -408,6 +408,11 @@ MENTIONS = [
     "My oncologist warned me that losing control of my bowels could mean the spine. Is it common?",
     "My uncle couldn't walk in his last months, back in 2015. Which cancers spread to the spine?",
     "I couldn't stand for a few days after my operation in May, but I'm back on my feet now.",
+    # an ability said to be there: "can" without a negation is no sign
+    "She can get out of bed fine and walks the dog. Which cancers spread to the spine?",
+    "He can manage the stairs and can weight bear. What is MSCC?",
+    "She can swing her legs into the car easily and could balance on one leg at physio.",
+    "His legs will cooperate on a good day and the right one will lift. What is a biopsy?",
 ]
 
 
