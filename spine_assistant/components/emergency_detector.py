@@ -478,8 +478,9 @@ class FlagContext:
     def the_same_now(self, after: int) -> bool:
         """A statement after `after` (the first red flag's end) that says "the same" is
         happening to someone now ("same thing is happening to me right now", "my dad has
-        the same since last night"); not "the same happened to my uncle years ago", "the
-        same isn't happening to me", nor a question ("could the same happen to me?")."""
+        the same since last night") or that what was told of has begun ("It's started
+        since 6am"); not "the same happened to my uncle years ago", "the same isn't
+        happening to me", nor a question ("could the same happen to me?")."""
         for sentence in self.doc.sents:
             if sentence.start >= after and self._says_it_began(sentence):
                 return True
