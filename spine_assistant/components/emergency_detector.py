@@ -94,6 +94,8 @@ CHANGE_WORDS = frozenset(
 NOW_AFTER_FLAG = 3
 # ... or this close before it ("since the weekend he can't walk")
 NOW_BEFORE_FLAG = 3
+# words from a bare "since" to the past time it dates from ("since my diagnosis last year")
+SINCE_REACH = 4
 # present-time cues that are lengths of time ("for a day", "all night", "a whole day")
 DURATION_STARTS = frozenset({"for", "all", "a", "whole", "over"})
 # a sign this close after a comma opens its own clause, which what was said or seen
@@ -210,8 +212,17 @@ class FlagContext:
         ]
         # every past time or ending, whichever way it reaches ("turned out", "years ago")
         self.past_times = [cue for d in DIRECTIONS for cue in self.cues[("historical", d)]]
+        # "the same ache I've had since my diagnosis last year": a "since" that reaches a
+        # past time says how long, not now
+        self.current = [cue for cue in self.current if not self._since_a_past_time(cue)]
 
         self.stories = RelayedStories(self)
+
+    def _since_a_past_time(self, cue: Any) -> bool:
+        return cue.text.lower() == "since" and any(
+            past.sent.start == cue.sent.start and 0 <= past.start - cue.end <= SINCE_REACH
+            for past in self.past_times
+        )
 
     def person_at(self, index: int) -> bool:
         return any(person.start == index for person in self.people)

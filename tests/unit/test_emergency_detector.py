@@ -261,9 +261,22 @@ DESCRIBED_EMERGENCIES = [
     "My back pain came on out of nowhere an hour ago, I'm having chemo for lung cancer.",
     "This week I can't balance on either leg and the right one won't lift at all.",
     "My toes have tingled for years. Since Sunday the numbness is in my seat area.",
+    # carried or lifted, newly in a wheelchair, the back suddenly bad, the early hours
+    "The paramedics had to lift her onto the trolley this afternoon. She has myeloma.",
+    "He had to be carried to the bathroom this morning, he walked fine on Sunday.",
+    "Dad's needed the wheelchair since Tuesday, last week he was walking the dog.",
+    "My back suddenly got much worse an hour ago and I have kidney cancer.",
+    "Diagnosed with breast cancer in 2019, and since the early hours I can't pass urine.",
 ]
 
 MENTIONS = [
+    # normal findings; a long-standing sign unchanged; a "since" dated in the past; stories
+    "Lower limb power 5/5 bilaterally, sensation intact. What does a CT scan show?",
+    "Power normal in both legs, no retention. Which cancers spread to the spine?",
+    "The same ache I've had since my operation last year. Is that typical of spinal mets?",
+    "Stroke in 2015, so my left leg has always been weak and nothing's changed.",
+    "My cousin's husband ended up paralysed from cancer. Can it be prevented?",
+    "Physio trainee: patients with cord compression often have weak legs, why?",
     # said of people in general, past events, what may come
     "how long do people live once they're paraplegic from spinal mets",
     "my neighbour was paralysed from spine mets a long time ago, what cancers spread to the spine?",
