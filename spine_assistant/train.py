@@ -16,7 +16,10 @@ Usage: python -m spine_assistant.train [rasa train options]
   hash of the matrix's shape, coordinates and values as bytes: equal matrices still
   get equal fingerprints and different ones different ones, so the cache reuses and
   retrains exactly what it did. (A model trained by plain `rasa train` finds no
-  matching entries in the cache and trains afresh.)
+  matching entries in the cache and trains afresh.) Likewise a message is
+  fingerprinted by one digest over its data and features (`message_fingerprint`),
+  where Rasa hashes every key and value apart and joins the hashes as JSON: 6.7 s of
+  a training from a clean clone, once per message and step.
 """
 
 from __future__ import annotations
@@ -40,13 +43,16 @@ def sparse_fingerprint(matrix: Any) -> str:
 
 
 def install() -> None:
-    """Rasa's Features fingerprint sparse matrices with `sparse_fingerprint`, and a
-    Token keeps its fingerprint while it is unchanged."""
+    """Rasa's Features fingerprint sparse matrices with `sparse_fingerprint`, a
+    Token keeps its fingerprint while it is unchanged, and a Message is fingerprinted
+    by `message_fingerprint`."""
     from rasa.nlu.tokenizers.tokenizer import Token
     from rasa.shared.nlu.training_data.features import Features
+    from rasa.shared.nlu.training_data.message import Message
     from rasa.shared.utils.io import deep_container_fingerprint
 
     Token.fingerprint = remembering_token_fingerprint(Token.fingerprint)
+    Message.fingerprint = message_fingerprint
 
     rasas = Features.fingerprint
 
@@ -62,13 +68,14 @@ def install() -> None:
 
 
 def remembering_token_fingerprint(rasas: Callable[[Any], str]) -> Callable[[Any], str]:
-    """Rasa's Token.fingerprint, computed again only when the token has changed.
+    """A digest of the token's state, computed again only when the token has changed.
 
     Every training step fingerprints its output for the cache, so each token of each
     example was hashed once per step (7 s of a training); tokens do not change after
-    the tokenizer. The state compared is the token's text, offsets, lemma and its data
-    (each value with its type); a token whose data holds anything but plain values is
-    always fingerprinted afresh.
+    the tokenizer. The state is the token's text, offsets, lemma and its data (each
+    value with its type, in key order), digested at once where Rasa hashes each part
+    apart (2 s of a training from a clean clone). A token whose data holds anything but
+    plain values gets Rasa's fingerprint, computed afresh every time.
     """
 
     def fingerprint(token: Any) -> str:
@@ -80,16 +87,50 @@ def remembering_token_fingerprint(rasas: Callable[[Any], str]) -> Callable[[Any]
             token.start,
             token.end,
             token.lemma,
-            tuple((key, type(value), value) for key, value in data.items()),
+            tuple(sorted((key, type(value).__name__, value) for key, value in data.items())),
         )
         remembered = getattr(token, REMEMBERED, None)
         if remembered is not None and remembered[0] == state:
             return remembered[1]
-        value = rasas(token)
+        value = hashlib.sha256(repr(state).encode()).hexdigest()
         setattr(token, REMEMBERED, (state, value))
         return value
 
     return fingerprint
+
+
+def message_fingerprint(message: Any) -> str:
+    """A digest of the message's data and features, kept until Rasa's `set` or
+    `add_features` forgets it, as Rasa keeps its own. Equal contents give equal
+    digests; a dict's key order does not count, a list's order does."""
+    if message._cached_fingerprint is None:
+        digest = hashlib.sha256()
+        _digest_into(digest, [message.data, message.features])
+        message._cached_fingerprint = digest.hexdigest()
+    return str(message._cached_fingerprint)
+
+
+def _digest_into(digest: Any, value: Any) -> None:
+    """Each value typed and delimited, so no two different contents read alike."""
+    if type(value) in PLAIN_VALUES:
+        text = repr(value)
+        digest.update(f"{type(value).__name__}{len(text)}:{text}".encode())
+    elif isinstance(value, dict):
+        digest.update(b"{")
+        for key, item in sorted(value.items(), key=lambda pair: repr(pair[0])):
+            _digest_into(digest, key)
+            _digest_into(digest, item)
+        digest.update(b"}")
+    elif isinstance(value, list):
+        digest.update(b"[")
+        for item in value:
+            _digest_into(digest, item)
+        digest.update(b"]")
+    elif callable(getattr(value, "fingerprint", None)):
+        digest.update(f"F:{value.fingerprint()};".encode())
+    else:  # as Rasa does: a spaCy Doc counts as its text
+        text = str(value)
+        digest.update(f"S{len(text)}:{text}".encode())
 
 
 def command(*options: str) -> list[str]:

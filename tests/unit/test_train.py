@@ -1,12 +1,16 @@
-"""`make train`'s fingerprints tell sparse features and tokens apart as Rasa's do."""
+"""`make train`'s fingerprints tell sparse features, tokens and messages apart as Rasa's do."""
 
 from __future__ import annotations
+
+import hashlib
+from typing import Any
 
 import numpy as np
 import pytest
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE, TEXT
 from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.training_data.message import Message
 from scipy.sparse import coo_matrix, csr_matrix
 
 from spine_assistant import train
@@ -30,6 +34,7 @@ def test_installed_features_fingerprint_sparse_matrices_by_content(
 ) -> None:
     monkeypatch.setattr(Features, "fingerprint", Features.fingerprint)  # restored after
     monkeypatch.setattr(Token, "fingerprint", Token.fingerprint)
+    monkeypatch.setattr(Message, "fingerprint", Message.fingerprint)
     dense = np.arange(6, dtype=float).reshape(2, 3)
     rasas_dense = Features(dense, FEATURE_TYPE_SENTENCE, TEXT, "f").fingerprint()
     train.install()
@@ -44,33 +49,46 @@ def test_installed_features_fingerprint_sparse_matrices_by_content(
     assert Features(dense, FEATURE_TYPE_SENTENCE, TEXT, "f").fingerprint() == rasas_dense
 
 
-def test_a_token_is_fingerprinted_again_only_after_it_changes() -> None:
-    rasas = Token.fingerprint
-    calls: list[Token] = []
+def test_a_token_is_digested_again_only_after_it_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    digests: list[bytes] = []
+    sha256 = hashlib.sha256
 
-    def counted(token: Token) -> str:
-        calls.append(token)
-        return rasas(token)
+    def counted(data: bytes) -> Any:
+        digests.append(data)
+        return sha256(data)
 
-    fingerprint = train.remembering_token_fingerprint(counted)
+    monkeypatch.setattr(train.hashlib, "sha256", counted)
+    fingerprint = train.remembering_token_fingerprint(Token.fingerprint)
     token = Token("legs", 4, lemma="leg", data={"pos": "NOUN"})
-    assert fingerprint(token) == rasas(token)
-    assert fingerprint(token) == rasas(token)
-    assert len(calls) == 1
+    first = fingerprint(token)
+    assert fingerprint(token) == first
+    assert fingerprint(Token("legs", 4, lemma="leg", data={"pos": "NOUN"})) == first
+    assert len(digests) == 2  # the second token is another object, with the same state
 
+    seen = {first}
     changes = [
         lambda t: setattr(t, "lemma", "legs"),
         lambda t: setattr(t, "end", 9),
         lambda t: t.set("pos", "VERB"),
         lambda t: t.set("pos", 1),
-        lambda t: t.set("pos", True),  # equal to 1, fingerprinted as "True" by Rasa
+        lambda t: t.set("pos", True),  # equal to 1, but another value
         lambda t: t.set("shape", "xxxx"),
     ]
     for change in changes:
         change(token)
-        before = len(calls)
-        assert fingerprint(token) == rasas(token)
-        assert len(calls) == before + 1
+        before = len(digests)
+        seen.add(fingerprint(token))
+        assert len(digests) == before + 1
+    assert len(seen) == len(changes) + 1
+
+
+def test_a_token_digest_ignores_the_order_its_data_was_set_in() -> None:
+    fingerprint = train.remembering_token_fingerprint(Token.fingerprint)
+    one = Token("legs", 4, data={"pos": "NOUN", "shape": "xxxx"})
+    other = Token("legs", 4, data={"shape": "xxxx", "pos": "NOUN"})
+    assert fingerprint(one) == fingerprint(other)
 
 
 def test_a_token_holding_more_than_plain_values_is_always_fingerprinted_afresh() -> None:
@@ -86,3 +104,43 @@ def test_a_token_holding_more_than_plain_values_is_always_fingerprinted_afresh()
     token.data["vector"].append(3.0)
     assert fingerprint(token) == Token.fingerprint(token)
     assert len(calls) == 2
+
+
+def message(text: str = "my legs are weak", **data: Any) -> Message:
+    tokens = [Token("my", 0), Token("legs", 3, lemma="leg")]
+    return Message(data={TEXT: text, "text_tokens": tokens, "intent": "emergency", **data})
+
+
+def test_equal_messages_share_a_digest_and_different_ones_do_not() -> None:
+    base = message()
+    assert train.message_fingerprint(base) == train.message_fingerprint(message())
+    reordered = Message(data=dict(reversed(list(message().data.items()))))
+    assert train.message_fingerprint(reordered) == train.message_fingerprint(base)
+
+    others = [
+        message("my legs are week"),
+        message(intent="faq_symptoms"),
+        message(entities=[{"entity": "symptom", "value": "weakness"}]),
+        message(entities=[]),
+        message(count=1),
+        message(count="1"),
+        message(count=True),
+    ]
+    tokens_changed = message()
+    tokens_changed.data["text_tokens"][1].lemma = "legs"
+    others.append(tokens_changed)
+    with_features = message()
+    with_features.add_features(Features(matrix(), FEATURE_TYPE_SEQUENCE, TEXT, "f"))
+    others.append(with_features)
+    digests = {train.message_fingerprint(m) for m in [base, *others]}
+    assert len(digests) == len(others) + 1
+
+
+def test_a_message_is_digested_again_after_rasa_changes_it() -> None:
+    changed = message()
+    before = train.message_fingerprint(changed)
+    assert train.message_fingerprint(changed) == before
+    changed.set("intent", "faq_symptoms")
+    after_set = train.message_fingerprint(changed)
+    changed.add_features(Features(matrix(), FEATURE_TYPE_SEQUENCE, TEXT, "f"))
+    assert len({before, after_set, train.message_fingerprint(changed)}) == 3
