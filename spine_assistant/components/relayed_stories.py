@@ -31,11 +31,11 @@ STRANGER_ARTICLES = frozenset({"a", "an", "another", "some"})
 # the words for a man or a woman that "he" or "she" can stand for (a patient is either)
 MEN = frozenset(
     "man guy bloke chap gentleman fella husband father dad brother son uncle grandad "
-    "granddad grandpa grandfather nephew boyfriend stepdad fiance hubby patient".split()
+    "granddad grandpa grandfather nephew boyfriend stepdad fiance hubby patient character".split()
 )
 WOMEN = frozenset(
     "woman lady wife mother mum mom mam sister daughter aunt auntie grandma grandmother "
-    "granny nan nana niece girlfriend stepmum stepmom fiancee missus patient".split()
+    "granny nan nana niece girlfriend stepmum stepmom fiancee missus patient character".split()
 )
 # "he" and "she" (not "his" or "her", which only own something) stand for them
 GENDERED = {"he": MEN, "him": MEN, "she": WOMEN}
@@ -50,6 +50,12 @@ WRITERS_OWN = frozenset({"my", "our"})
 PAST_FORMS = frozenset("became went was were had ended lost left got could".split())
 # ... and says nothing is so now ("her husband can't walk", "has gone numb")
 PRESENT_FORMS = frozenset("is are am 's ’s has have 've can ca cannot wo keeps does".split())
+# words of the reported cues for something watched or read ("a drama", "a post on a forum")
+MEDIA = frozenset(
+    "tv television programme show series documentary radio forum forums online facebook "
+    "youtube tiktok instagram media news paper newspaper article magazine film movie book "
+    "podcast drama episode video reel soap post thread blog".split()
+)
 # a story passed on by phone or message is news, not a second-hand story
 CONTACT_WORDS = frozenset(
     "call called calling rang ring rung phone phoned phoning text texted texting message "
@@ -126,7 +132,9 @@ class RelayedStories:
         (news, not a story), a story followed by "what should we do?", or passed on by
         phone or message ("my sister rang to say her husband collapsed") stay reports."""
         sentence = flag.sent
-        if is_question(sentence) or self.context.says_now(sentence):
+        if is_question(sentence) or (
+            self.context.says_now(sentence) and not self._stranger_seen_in_media(flag)
+        ):
             return False
         if any(token.lower_ in CONTACT_WORDS for token in self.doc):
             return False  # "my sister called and said her husband collapsed"
@@ -165,6 +173,23 @@ class RelayedStories:
         word = token.lower_
         return word in PAST_FORMS or (
             token.i != flag.end - 1 and len(word) > 3 and word.endswith("ed")
+        )
+
+    def _stranger_seen_in_media(self, flag: Any) -> bool:
+        """ "Watched a drama last night where a woman suddenly couldn't move her legs", "a
+        post where a woman lost the use of her legs overnight": the time is the watching's
+        or the story's, not the writer's now. Only a stranger ("a woman", "someone", "a
+        character"), not "my friend posted that her husband couldn't walk last night"."""
+        found = self._story_subject(flag)
+        if found is None:
+            return False
+        person = found[1]
+        before = self.doc[person.i - 1].lower_ if person.i > 0 else ""
+        stranger = person.lower_ in SOMEONE or before in STRANGER_ARTICLES
+        return stranger and any(
+            token.lower_ in MEDIA
+            for cue in self.context.reaching(flag, "reported")
+            for token in cue
         )
 
     def _told_by_a_stranger(self, cue: Any) -> bool:

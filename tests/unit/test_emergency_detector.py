@@ -266,6 +266,9 @@ DESCRIBED_EMERGENCIES = [
     "He had to be carried to the bathroom this morning, he walked fine on Sunday.",
     "Dad's needed the wheelchair since Tuesday, last week he was walking the dog.",
     "My back suddenly got much worse an hour ago and I have kidney cancer.",
+    # ... but a sign of the writer's own, or of someone they know, dated now stays news
+    "Watched a documentary last night and since then my legs have gone weak. What is MSCC?",
+    "My friend posted on Facebook that her husband couldn't walk last night. What is MSCC?",
     "Diagnosed with breast cancer in 2019, and since the early hours I can't pass urine.",
 ]
 
@@ -277,6 +280,9 @@ MENTIONS = [
     "Stroke in 2015, so my left leg has always been weak and nothing's changed.",
     "My cousin's husband ended up paralysed from cancer. Can it be prevented?",
     "Physio trainee: patients with cord compression often have weak legs, why?",
+    # a stranger in something watched or read: its time is the story's, not the writer's
+    "Watched a film last night where a man suddenly couldn't walk. Is MSCC common?",
+    "Read a blog where someone lost control of their bladder overnight. What causes it?",
     # said of people in general, past events, what may come
     "how long do people live once they're paraplegic from spinal mets",
     "my neighbour was paralysed from spine mets a long time ago, what cancers spread to the spine?",
