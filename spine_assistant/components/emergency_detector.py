@@ -562,8 +562,10 @@ def _normal_state(flag: Any, context: FlagContext) -> str | None:
     negation ("not in control of her bladder") or outside any such state. A state that
     holds the flag's negation ("not having any trouble passing urine") makes it "normal"."""
     if any(token.lower_ in STATE_NEGATIONS for token in flag):
+        # the state starts with the flag's negation and ends elsewhere: inside it ("not
+        # having any trouble passing urine") or after it ("no wee problems")
         negation_is_the_states = any(
-            s.start <= flag.start < s.end and s.end < flag.end for s in context.normal_states
+            s.start <= flag.start < s.end and s.end != flag.end for s in context.normal_states
         )
         return "normal" if negation_is_the_states else None
     states = [s for s in context.normal_states if overlaps(s, flag)]

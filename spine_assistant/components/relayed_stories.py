@@ -150,7 +150,9 @@ class RelayedStories:
         # that her husband … and he later became paralysed"); not "my friend's dad said he
         # couldn't move his legs" nor "a man at church said he was paralysed": news
         told_of = (
-            bool(relayed) and person.i > relayed[-1].start and self._told_by_a_stranger(relayed[-1])
+            bool(relayed)
+            and person.i > relayed[-1].start
+            and (self._told_by_a_stranger(relayed[-1]) or self._in_media(relayed[-1]))
         )
         if subject is not person and not (dated or told_of):
             return False
@@ -187,10 +189,13 @@ class RelayedStories:
         before = self.doc[person.i - 1].lower_ if person.i > 0 else ""
         stranger = person.lower_ in SOMEONE or before in STRANGER_ARTICLES
         return stranger and any(
-            token.lower_ in MEDIA
-            for cue in self.context.reaching(flag, "reported")
-            for token in cue
+            self._in_media(cue) for cue in self.context.reaching(flag, "reported")
         )
+
+    @staticmethod
+    def _in_media(cue: Any) -> bool:
+        """A reported cue for something watched or read ("a TV drama", "on the news")."""
+        return any(token.lower_ in MEDIA for token in cue)
 
     def _told_by_a_stranger(self, cue: Any) -> bool:
         """ "Someone in my online group wrote that…", "a woman on a blog said…"."""

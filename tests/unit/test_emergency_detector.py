@@ -266,6 +266,12 @@ DESCRIBED_EMERGENCIES = [
     "He had to be carried to the bathroom this morning, he walked fine on Sunday.",
     "Dad's needed the wheelchair since Tuesday, last week he was walking the dog.",
     "My back suddenly got much worse an hour ago and I have kidney cancer.",
+    # walking downhill, furniture to hold on to, no floor underfoot, leaks, won't walk
+    "Since Friday her walking has gone right downhill and she grabs the furniture to move.",
+    "Today I can't feel the ground when I walk, like walking on cotton wool.",
+    "He keeps getting these leaks since yesterday and never has before.",
+    "Since this morning my grandson won't stand, he has leukaemia in his spine.",
+    "first time ever she cant get up off the loo, lung ca",
     # ... but a sign of the writer's own, or of someone they know, dated now stays news
     "Watched a documentary last night and since then my legs have gone weak. What is MSCC?",
     "My friend posted on Facebook that her husband couldn't walk last night. What is MSCC?",
@@ -280,6 +286,12 @@ MENTIONS = [
     "Stroke in 2015, so my left leg has always been weak and nothing's changed.",
     "My cousin's husband ended up paralysed from cancer. Can it be prevented?",
     "Physio trainee: patients with cord compression often have weak legs, why?",
+    # "at the time" and "which turned out" date a sign; fine at the moment; normal findings
+    "In 2019 I was diagnosed. At the time my legs were weak, but I walk fine now.",
+    "He couldn't pass urine for a day, which turned out to be an infection. What is MSCC?",
+    "If my legs ever went weak, who would I call? I'm fine at the moment.",
+    "Still walking with a frame, no change, and no wee problems. What is keyhole surgery?",
+    "A TV drama showed a man who couldn't move his legs. Why are steroids given?",
     # a stranger in something watched or read: its time is the story's, not the writer's
     "Watched a film last night where a man suddenly couldn't walk. Is MSCC common?",
     "Read a blog where someone lost control of their bladder overnight. What causes it?",
