@@ -113,6 +113,8 @@ STARTING = frozenset({"started", "begun", "began"})  # "it started to worry me" 
 AMOUNT_WORDS = frozenset({"a", "few", "couple", "of", "about", "around", "some", "over", "nearly"})
 OPENERS = frozenset({"well", "and", "so", "but", "now", "today", "tonight", "oh", ",", "-"})
 BEGUN_REACH = 3  # words from the anaphor to the verb ("it has now started")
+# the last word of a negation that denies what follows ("it's not like", "it's not as if")
+DENIAL_ENDS = frozenset({"like", "if"})
 # kinds of red flag whose own words may be a negation ("can't walk", "can't pee")
 NEGATION_IN_FLAG = frozenset(
     {"cannot_walk", "bladder_bowel", "saddle_numbness", "uncontrolled_back_pain"}
@@ -227,12 +229,13 @@ class FlagContext:
     def person_at(self, index: int) -> bool:
         return any(person.start == index for person in self.people)
 
-    def _ends_negation(self, start: int, end: int, flag_end: int) -> bool:
+    def _ends_negation(self, start: int, end: int, flag_end: int, denial: bool = False) -> bool:
         """Where a negation's clause ends: "and" or "because", a dash or colon, a comma followed by
         someone ("no, she can't walk") or by a change ("no UO, new leg weakness"), a comma
         after a negated clause that named no symptom (a list of symptoms goes on: "no
         weakness, numbness or incontinence"), or someone acting in between ("I don't know
-        what to do my dad can't walk"; a possessive, "in my bottom", does not)."""
+        what to do my dad can't walk"; a possessive, "in my bottom", does not, nor the
+        person a denial names: "it's not like I can't walk")."""
         for index in range(start, end):
             token = self.doc[index]
             if token.lower_ in CLAUSE_WORDS or breaks(token, CLAUSE_BREAKS):
@@ -245,7 +248,7 @@ class FlagContext:
                 return True
             if token.text == "," and not any(start <= f < index for f in self.findings):
                 return True  # "can't climb the stairs since yesterday, legs too weak"
-            if self.person_at(index) and token.lower_ not in POSSESSIVES:
+            if self.person_at(index) and token.lower_ not in POSSESSIVES and not denial:
                 return True
         return False
 
@@ -272,7 +275,9 @@ class FlagContext:
             return False  # "saw a documentary, cant feel legs": the writer's own news
         if direction == "backward" and self._new_clause(start, end):
             return False  # "he can't hold his wee, he had surgery two years ago"
-        return modifier != "negated" or not self._ends_negation(start, end, flag.end)
+        # "it's not like I can't walk": a denial names the person it denies of
+        denial = cue[-1].lower_ in DENIAL_ENDS
+        return modifier != "negated" or not self._ends_negation(start, end, flag.end, denial)
 
     def _opens_a_clause(self, flag: Any, start: int) -> bool:
         """The flag comes at most CLAUSE_OPENING words after a comma that follows `start`."""
@@ -517,14 +522,17 @@ class FlagContext:
 
     def _says_it_began(self, sentence: Any) -> bool:
         """A statement opening with "it" or "they" and a verb of onset ("it's started",
-        "it happened twice", "they've been like that"), dated now ("since lunch", "40
-        minutes ago"): what was only warned of has begun."""
+        "it happened twice", "they've been like that", "been like this" with its "it" left
+        out), dated now ("since lunch", "40 minutes ago"): what was only warned of has
+        begun."""
         if is_question(sentence):
             return False
-        words = [t for t in sentence if t.lower_ not in OPENERS]
-        if not words or words[0].lower_ not in ANAPHORS:
+        words = [t.lower_ for t in sentence if t.lower_ not in OPENERS]
+        if words[:1] == ["been"]:
+            words = ["it", *words]  # "been like this since this morning": the "it" left out
+        if not words or words[0] not in ANAPHORS:
             return False
-        following = [t.lower_ for t in words[1 : 2 + BEGUN_REACH]]
+        following = words[1 : 2 + BEGUN_REACH]
         began = any(
             word in BEGUN and (word not in STARTING or following[i + 1 : i + 2] != ["to"])
             for i, word in enumerate(following)

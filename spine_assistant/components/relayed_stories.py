@@ -150,10 +150,8 @@ class RelayedStories:
         # that her husband … and he later became paralysed"); not "my friend's dad said he
         # couldn't move his legs" nor "a man at church said he was paralysed": news
         told_of = (
-            bool(relayed)
-            and person.i > relayed[-1].start
-            and (self._told_by_a_stranger(relayed[-1]) or self._in_media(relayed[-1]))
-        )
+            bool(relayed) and person.i > relayed[-1].start and self._told_by_a_stranger(relayed[-1])
+        ) or any(person.i > cue.start and self._in_media(cue) for cue in relayed)
         if subject is not person and not (dated or told_of):
             return False
         # the story's verb: before the flag, or right after a noun ("her paralysis was")
@@ -271,10 +269,14 @@ class RelayedStories:
         )
 
     def _asks_about_the_page_after(self, sentence: Any) -> bool:
-        """Questions after it, each naming no one but the assistant ("does your page…")
+        """Questions after it (or, when none comes after, before it: "Does cannabis oil
+        shrink them? I read a post from a woman who said she was paralysed"), each naming
+        no one but the assistant ("does your page…")
         and asking for no help ("is this urgent?", "what should we do?"; a "do" that
         opens a question asks nothing: "do scans give off radiation?")."""
-        later = [s for s in self.doc.sents if s.start >= sentence.end and is_question(s)]
+        later = [s for s in self.doc.sents if s.start >= sentence.end and is_question(s)] or [
+            s for s in self.doc.sents if s.end <= sentence.start and is_question(s)
+        ]
         return bool(later) and all(
             not any(
                 token.lower_ in HELP_WORDS

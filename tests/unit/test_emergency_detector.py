@@ -272,6 +272,14 @@ DESCRIBED_EMERGENCIES = [
     "He keeps getting these leaks since yesterday and never has before.",
     "Since this morning my grandson won't stand, he has leukaemia in his spine.",
     "first time ever she cant get up off the loo, lung ca",
+    # a general question, then "that's happened to me"; "been like this"; can't stop it
+    "Can spinal mets make you wet yourself? That's happened to me twice since breakfast.",
+    "why would u not be able to pee at all?? mum has lung ca. been like this since lunch",
+    "I can't stop wetting myself since this afternoon, it has never happened before",
+    "my back just went an hour ago, worst pain ever, kidney cancer, I can't move",
+    "Since 4pm he can't get any wee out at all.",
+    "Known myeloma, new inability to ambulate since this morning.",
+    "Numb from the knees down since I woke up, I have breast cancer in my spine.",
     # ... but a sign of the writer's own, or of someone they know, dated now stays news
     "Watched a documentary last night and since then my legs have gone weak. What is MSCC?",
     "My friend posted on Facebook that her husband couldn't walk last night. What is MSCC?",
@@ -292,6 +300,13 @@ MENTIONS = [
     "If my legs ever went weak, who would I call? I'm fine at the moment.",
     "Still walking with a frame, no change, and no wee problems. What is keyhole surgery?",
     "A TV drama showed a man who couldn't move his legs. Why are steroids given?",
+    # a denial, a lifelong sameness, normal findings, a review of the literature
+    "It's not like I can't walk, I walk the dog daily. What does a CT scan show?",
+    "Stress incontinence since my second child, same as it's always been. Is that a risk?",
+    "Sensation intact, power normal. Which cancers most often spread to the spine?",
+    "Writing a literature review on paraplegia after cord compression: what is MSCC?",
+    "Is surgery worth it? I read a post from a man who said he was paralysed for a month.",
+    "I can't stop reading about paralysis. Can spinal tumours cause it?",
     # a stranger in something watched or read: its time is the story's, not the writer's
     "Watched a film last night where a man suddenly couldn't walk. Is MSCC common?",
     "Read a blog where someone lost control of their bladder overnight. What causes it?",
