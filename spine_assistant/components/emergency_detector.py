@@ -94,6 +94,8 @@ CHANGE_WORDS = frozenset(
 NOW_AFTER_FLAG = 3
 # ... or this close before it ("since the weekend he can't walk")
 NOW_BEFORE_FLAG = 3
+# "I don't now", "he doesn't now", "she isn't now": not so now (not "can't now")
+DENYING_AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "am", "has", "have"})
 # words from a bare "since" to the past time it dates from ("since my diagnosis last year")
 SINCE_REACH = 4
 # present-time cues that are lengths of time ("for a day", "all night", "a whole day")
@@ -199,8 +201,11 @@ class FlagContext:
                 cue for cue in negations if not inside(cue, signs_with_negation)
             ]
         resolved = found[("historical", "backward")] + found[("negated", "backward")]
-        # "he's fine now" says nothing is happening now; "since last month" is not over
-        self.current = [cue for cue in current if not inside(cue, resolved)]
+        # "he's fine now" says nothing is happening now; "since last month" is not over;
+        # "I didn't then and I don't now" says it is not so now
+        self.current = [
+            cue for cue in current if not inside(cue, resolved) and not self._denied_now(cue)
+        ]
         self.cues = {
             key: [cue for cue in cues if key[0] != "historical" or not inside(cue, current)]
             for key, cues in found.items()
@@ -219,6 +224,16 @@ class FlagContext:
         self.current = [cue for cue in self.current if not self._since_a_past_time(cue)]
 
         self.stories = RelayedStories(self)
+
+    def _denied_now(self, cue: Any) -> bool:
+        """ "I don't now", "she doesn't now": a negated auxiliary right before "now"."""
+        before = [t.lower_ for t in self.doc[max(cue.start - 2, 0) : cue.start]]
+        return (
+            cue.text.lower() == "now"
+            and len(before) == 2
+            and before[1] in {"n't", "nt", "not"}
+            and before[0] in DENYING_AUXILIARIES
+        )
 
     def _since_a_past_time(self, cue: Any) -> bool:
         return cue.text.lower() == "since" and any(

@@ -280,6 +280,10 @@ DESCRIBED_EMERGENCIES = [
     "Since 4pm he can't get any wee out at all.",
     "Known myeloma, new inability to ambulate since this morning.",
     "Numb from the knees down since I woke up, I have breast cancer in my spine.",
+    # "hasn't worn off" is no ending; "no feeling at all between"; "she no can make pee"
+    "My bum feels numb, like an injection that hasn't worn off, since lunchtime.",
+    "No feeling at all between my legs since I woke up, I have myeloma.",
+    "My father has lung cancer. Since this morning he no can pass water.",
     # ... but a sign of the writer's own, or of someone they know, dated now stays news
     "Watched a documentary last night and since then my legs have gone weak. What is MSCC?",
     "My friend posted on Facebook that her husband couldn't walk last night. What is MSCC?",
@@ -307,6 +311,13 @@ MENTIONS = [
     "Writing a literature review on paraplegia after cord compression: what is MSCC?",
     "Is surgery worth it? I read a post from a man who said he was paralysed for a month.",
     "I can't stop reading about paralysis. Can spinal tumours cause it?",
+    # tired, a friend's pain, an old routine, "before two years", not so now, a report
+    "Wiped out after radiotherapy, nothing else going on. What is keyhole surgery?",
+    "My friend with spine mets was in agony but I'm fine. What decides the symptoms?",
+    "He's had a catheter on the same routine for years, nothing new. What is MSCC?",
+    "Before three years my mother cannot walk, but after the operation she walks well.",
+    "The nurse asked if I had numbness in my legs. I didn't then and I don't now.",
+    "Writing a report, not about anyone in particular: does paralysis change outcomes?",
     # a stranger in something watched or read: its time is the story's, not the writer's
     "Watched a film last night where a man suddenly couldn't walk. Is MSCC common?",
     "Read a blog where someone lost control of their bladder overnight. What causes it?",
