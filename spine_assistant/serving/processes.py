@@ -9,6 +9,7 @@ SIGINT (`stop_on_signals`)."""
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -94,10 +95,34 @@ def action_server_command(port: int) -> list[str]:
     return [sys.executable, "-m", "spine_assistant.serving.action_server", "--port", str(port)]
 
 
+# Ports below the kernel's ephemeral range (outgoing connections never take them)
+EPHEMERAL_RANGE_FILE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+LOWEST_LISTENING_PORT = 10000
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A free loopback port below the ephemeral range. A port the kernel picks (bind to 0)
+    comes from the range that every outgoing connection also draws from, so another
+    process could take it before the server binds it ("address already in use", seen once
+    in the scale-out test on a clean clone, 2026-12-01)."""
+    try:
+        low = int(EPHEMERAL_RANGE_FILE.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    highest = max(low, LOWEST_LISTENING_PORT + 1000)
+    for _ in range(1000):
+        port = random.randrange(LOWEST_LISTENING_PORT, highest)
+        if port in _handed_out:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise RuntimeError("no free port below the ephemeral range")
 
 
 def answers_http(url: str) -> Callable[[], object]:
