@@ -284,6 +284,11 @@ DESCRIBED_EMERGENCIES = [
     "My bum feels numb, like an injection that hasn't worn off, since lunchtime.",
     "No feeling at all between my legs since I woke up, I have myeloma.",
     "My father has lung cancer. Since this morning he no can pass water.",
+    # a leg that won't do it, a foot dragged, no feeling of the flannel, the past hours
+    "Tried to get into the bath and my right leg wouldn't do it. Lung cancer in my spine.",
+    "He's been dragging his right foot all afternoon and now it won't lift.",
+    "She couldn't feel the sponge between her legs when I washed her today.",
+    "In the last few hours I've lost feeling around my bottom. Breast cancer in my spine.",
     # ... but a sign of the writer's own, or of someone they know, dated now stays news
     "Watched a documentary last night and since then my legs have gone weak. What is MSCC?",
     "My friend posted on Facebook that her husband couldn't walk last night. What is MSCC?",
@@ -318,6 +323,10 @@ MENTIONS = [
     "Before three years my mother cannot walk, but after the operation she walks well.",
     "The nurse asked if I had numbness in my legs. I didn't then and I don't now.",
     "Writing a report, not about anyone in particular: does paralysis change outcomes?",
+    # a fear of what scans will do, normal power, the weakness "I had before" the op
+    "I'm scared the scans will damage my spine and leave me unable to walk one day.",
+    "Review today: normal power in both legs, continent. How is treatment decided?",
+    "The leg weakness I had before the operation has gone. When can I drive again?",
     # a stranger in something watched or read: its time is the story's, not the writer's
     "Watched a film last night where a man suddenly couldn't walk. Is MSCC common?",
     "Read a blog where someone lost control of their bladder overnight. What causes it?",
