@@ -132,9 +132,7 @@ class RelayedStories:
         (news, not a story), a story followed by "what should we do?", or passed on by
         phone or message ("my sister rang to say her husband collapsed") stay reports."""
         sentence = flag.sent
-        if is_question(sentence) or (
-            self.context.says_now(sentence) and not self._stranger_seen_in_media(flag)
-        ):
+        if is_question(sentence):
             return False
         if any(token.lower_ in CONTACT_WORDS for token in self.doc):
             return False  # "my sister called and said her husband collapsed"
@@ -143,6 +141,8 @@ class RelayedStories:
             return False
         subject, person = found
         relayed = self.context.reaching(flag, "reported")
+        if self.context.says_now(sentence) and not self._stranger_seen_in_media(person, relayed):
+            return False
         dated = self._dated(sentence)
         if not (relayed or dated or self._relayed_after(flag)):
             return False
@@ -164,7 +164,7 @@ class RelayedStories:
         since = subject.i + (2 if possessive else 1)
         if any(token.lower_ in PRESENT_FORMS for token in self.doc[since:end]):
             return False
-        return self._asks_about_the_page_after(sentence)
+        return self._asks_about_the_page(sentence)
 
     @staticmethod
     def _past(token: Any, flag: Any) -> bool:
@@ -175,20 +175,12 @@ class RelayedStories:
             token.i != flag.end - 1 and len(word) > 3 and word.endswith("ed")
         )
 
-    def _stranger_seen_in_media(self, flag: Any) -> bool:
+    def _stranger_seen_in_media(self, person: Any, relayed: list[Any]) -> bool:
         """ "Watched a drama last night where a woman suddenly couldn't move her legs", "a
         post where a woman lost the use of her legs overnight": the time is the watching's
         or the story's, not the writer's now. Only a stranger ("a woman", "someone", "a
         character"), not "my friend posted that her husband couldn't walk last night"."""
-        found = self._story_subject(flag)
-        if found is None:
-            return False
-        person = found[1]
-        before = self.doc[person.i - 1].lower_ if person.i > 0 else ""
-        stranger = person.lower_ in SOMEONE or before in STRANGER_ARTICLES
-        return stranger and any(
-            self._in_media(cue) for cue in self.context.reaching(flag, "reported")
-        )
+        return self._stranger(person) and any(self._in_media(cue) for cue in relayed)
 
     @staticmethod
     def _in_media(cue: Any) -> bool:
@@ -206,7 +198,7 @@ class RelayedStories:
         return False
 
     def _owned(self, person: Any) -> bool:
-        before = self.doc[person.i - 1].lower_ if person.i > 0 else ""
+        before = self._before(person)
         return before in THIRD_PARTY_OWNERS or before in POSSESSIVES
 
     def _story_subject(self, flag: Any) -> tuple[Any, Any] | None:
@@ -233,13 +225,19 @@ class RelayedStories:
     def _named_before(self, index: int, nouns: frozenset[str]) -> Any | None:
         return next((t for t in reversed(self.doc[:index]) if t.lower_ in nouns), None)
 
+    def _before(self, person: Any) -> str:
+        return self.doc[person.i - 1].lower_ if person.i > 0 else ""
+
+    def _stranger(self, person: Any) -> bool:
+        """ "Someone", "a man at work", "a patient"."""
+        return person.lower_ in SOMEONE or self._before(person) in STRANGER_ARTICLES
+
     def _outsider(self, person: Any) -> bool:
-        """A stranger ("someone", "a man at work", "a patient") or someone else's someone
-        ("her husband", "my friend's mum", "my friends husband")."""
-        before = self.doc[person.i - 1].lower_ if person.i > 0 else ""
+        """A stranger or someone else's someone ("her husband", "my friend's mum", "my
+        friends husband")."""
+        before = self._before(person)
         return (
-            person.lower_ in SOMEONE
-            or before in STRANGER_ARTICLES
+            self._stranger(person)
             or before in THIRD_PARTY_OWNERS
             or (before.endswith("s") and before[:-1] in ACQUAINTANCES)
         )
@@ -268,7 +266,7 @@ class RelayedStories:
             flag.sent.end,
         )
 
-    def _asks_about_the_page_after(self, sentence: Any) -> bool:
+    def _asks_about_the_page(self, sentence: Any) -> bool:
         """Questions after it (or, when none comes after, before it: "Does cannabis oil
         shrink them? I read a post from a woman who said she was paralysed"), each naming
         no one but the assistant ("does your page…")
