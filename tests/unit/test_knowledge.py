@@ -124,6 +124,25 @@ def test_details_match_lexicon_values_and_domain_slots(
             assert detail.value in lexicon.entities.get(detail.entity, {}), (topic.id, detail)
 
 
+def test_a_topic_with_details_has_one_for_each_thing_its_quote_names(
+    knowledge: Knowledge, lexicon: Lexicon
+) -> None:
+    """The detail router moves a question away from a topic that lists things of a kind
+    but not the one named, so a listed thing without a detail sends its question astray
+    ("does past prostate cancer raise the risk?" went to the common cancers)."""
+    detailed = {(d.entity, d.value) for topic in knowledge.topics for d in topic.details}
+    for topic in knowledge.topics:
+        kinds = {detail.entity for detail in topic.details} - {ABBREVIATION_ENTITY}
+        covered = {(detail.entity, detail.value) for detail in topic.details}
+        quote = topic.quote.lower()
+        for kind in kinds:
+            for value, phrases in lexicon.entities.get(kind, {}).items():
+                if (kind, value) in covered or (kind, value) not in detailed:
+                    continue  # kept, or nowhere else to go
+                named = any(re.search(rf"\b{re.escape(p.lower())}\b", quote) for p in phrases)
+                assert not named, (topic.id, value)
+
+
 def test_featured_topics_exist(knowledge: Knowledge) -> None:
     ids = {topic.id for topic in knowledge.topics}
     assert set(knowledge.featured) <= ids
