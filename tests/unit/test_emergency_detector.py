@@ -289,6 +289,9 @@ DESCRIBED_EMERGENCIES = [
     "He's been dragging his right foot all afternoon and now it won't lift.",
     "She couldn't feel the sponge between her legs when I washed her today.",
     "In the last few hours I've lost feeling around my bottom. Breast cancer in my spine.",
+    # only a little movement left, vowels dropped
+    "Since lunch she can only move her feet a little. Myeloma in her spine.",
+    "my dad cnt stnd this morning, cancer in his spine",
     # ... but a sign of the writer's own, or of someone they know, dated now stays news
     "Watched a documentary last night and since then my legs have gone weak. What is MSCC?",
     "My friend posted on Facebook that her husband couldn't walk last night. What is MSCC?",
@@ -327,6 +330,9 @@ MENTIONS = [
     "I'm scared the scans will damage my spine and leave me unable to walk one day.",
     "Review today: normal power in both legs, continent. How is treatment decided?",
     "The leg weakness I had before the operation has gone. When can I drive again?",
+    # a year with a filler word ("in like 2018") is still a past date
+    "My dad lost bladder control in like 2017 after a fall. Which cancers spread there?",
+    "Dad had numbness down below in about 2016, no idea why. What is a biopsy?",
     # a stranger in something watched or read: its time is the story's, not the writer's
     "Watched a film last night where a man suddenly couldn't walk. Is MSCC common?",
     "Read a blog where someone lost control of their bladder overnight. What causes it?",
