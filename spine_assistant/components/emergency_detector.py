@@ -40,6 +40,8 @@ from spine_assistant.components.flag_spans import (
     CLAUSE_BREAKS,
     POSSESSIVES,
     SCOPE_BREAKS,
+    WRITER_WORDS,
+    WRITERS_OWN,
     breaks,
     inside,
     overlaps,
@@ -51,6 +53,7 @@ from spine_assistant.knowledge.lexicon import (
     CONTEXT_SPANS_KEY,
     CURRENT_LABEL,
     DIRECTIONS,
+    FICTION_LABEL,
     GENERAL_HERE_LABEL,
     GENERAL_LABEL,
     MODIFIERS,
@@ -115,8 +118,14 @@ STARTING = frozenset({"started", "begun", "began"})  # "it started to worry me" 
 AMOUNT_WORDS = frozenset({"a", "few", "couple", "of", "about", "around", "some", "over", "nearly"})
 OPENERS = frozenset({"well", "and", "so", "but", "now", "today", "tonight", "oh", ",", "-"})
 BEGUN_REACH = 3  # words from the anaphor to the verb ("it has now started")
-# the last word of a negation that denies what follows ("it's not like", "it's not as if")
-DENIAL_ENDS = frozenset({"like", "if"})
+# the words after "but" that point back to what came before it
+ANAPHORS = frozenset({"that", "it", "this"})
+# "That's exactly what's been happening to me", "that's just what I've got"
+CLAIM_ADVERBS = frozenset({"exactly", "just", "precisely"})
+CLAIM_VERBS = frozenset({"happening", "got", "have", "having", "has", "gets", "getting"})
+# the last word of a negation that denies what follows ("it's not like", "it's not as if",
+# "not that I've got leg weakness")
+DENIAL_ENDS = frozenset({"like", "if", "that"})
 # kinds of red flag whose own words may be a negation ("can't walk", "can't pee")
 NEGATION_IN_FLAG = frozenset(
     {"cannot_walk", "bladder_bowel", "saddle_numbness", "uncontrolled_back_pain"}
@@ -163,8 +172,13 @@ class FlagContext:
     def __init__(self, doc: Any) -> None:
         self.doc = doc
         self.people = spans(doc, SAFETY_SPANS_KEY, PERSON_LABEL)
-        # "a patient", "any cancer patient": no one in particular
-        self.particular_people = [p for p in self.people if not self._anyone(p)]
+        # "a patient", "any cancer patient": no one in particular; in a story being
+        # written only the writer and the writer's own are someone ("my character can't
+        # walk" is made up, "my husband can't walk" is not)
+        fiction = bool(spans(doc, CONTEXT_SPANS_KEY, FICTION_LABEL))
+        self.particular_people = [
+            p for p in self.people if not self._anyone(p) and (not fiction or self._writers(p))
+        ]
         self.normal_states = spans(doc, CONTEXT_SPANS_KEY, NORMAL_STATE_LABEL)
         pseudo = self.pseudo_cues = spans(doc, CONTEXT_SPANS_KEY, PSEUDO_NEGATION_LABEL)
 
@@ -172,11 +186,16 @@ class FlagContext:
             """The cues of `label` outside a pseudo-cue ("no idea", "on exam", "a while")."""
             return [cue for cue in spans(doc, CONTEXT_SPANS_KEY, label) if not inside(cue, pseudo)]
 
-        self.terminators = cues(TERMINATE_LABEL)
+        # "but that's …", "but it was …" goes on about what came before it
+        self.terminators = [
+            cue
+            for cue in cues(TERMINATE_LABEL)
+            if not (cue.text == "but" and doc[cue.end : cue.end + 1].text in ANAPHORS)
+        ]
         current = spans(doc, CONTEXT_SPANS_KEY, CURRENT_LABEL)  # "ever since", "exam today"
 
         # "on exam today" is a clinician's examination, not a student's
-        self.is_learning = bool(cues(GENERAL_LABEL))
+        self.is_learning = fiction or bool(cues(GENERAL_LABEL))
         self.learning_sentences = {cue.sent.start for cue in cues(GENERAL_HERE_LABEL)}
         self.findings = [
             span.start
@@ -376,6 +395,11 @@ class FlagContext:
             and not self.person_at(person.end)
         )
 
+    def _writers(self, person: Any) -> bool:
+        """The writer ("I", "my") or someone of theirs ("my husband", "our son")."""
+        before = self.doc[person.start - 1].lower_ if person.start else ""
+        return person.text.lower() in WRITER_WORDS or before in WRITERS_OWN
+
     def learning_at(self, span: Any) -> bool:
         """A learning cue in the message, or a weaker one in the span's sentence."""
         return self.is_learning or span.sent.start in self.learning_sentences
@@ -427,7 +451,24 @@ class FlagContext:
             # "need 2 know if i shud go, cant pee since last nite", "supposing his legs
             # have gone weak since last night"
             found -= {"hypothetical", "possibility"}
+        if self._claimed_right_after(flag.sent):
+            # "Your page says 'loss of control of the bladder'. That's exactly what's been
+            # happening to me since Saturday."
+            found -= {"reported", "hypothetical", "possibility", "learning"}
         return frozenset(found)
+
+    def _claimed_right_after(self, sentence: Any) -> bool:
+        """The next sentence says someone has what this one names: it opens "that's
+        (exactly) what", someone is in it, and it has, gets or is happening."""
+        following = self._sentence_after(sentence)
+        if following is None:
+            return False
+        words = [token.lower_ for token in following if not token.is_punct]
+        opening = [w for w in words[:4] if w not in CLAIM_ADVERBS]
+        if opening[:3] not in (["that", "'s", "what"], ["that", "is", "what"]):
+            return False
+        rest = following[words.index("what") + 1 :]
+        return any(t.lower_ in CLAIM_VERBS for t in rest) and any(self.person_at(t.i) for t in rest)
 
     def _said_of_a_group(self, flag: Any) -> bool:
         """A group and "who", "whose" or "that" at most GROUP_REACH words before the flag,

@@ -8,6 +8,9 @@ SCOPE_BREAKS = frozenset({",", ";", ":", "-", "–"})
 CLAUSE_BREAKS = frozenset({";", ":", "-", "–", "("})
 DASHES = frozenset({"-", "–"})
 POSSESSIVES = frozenset({"my", "his", "her", "their", "our", "your"})
+# the writer and the writer's own
+WRITER_WORDS = frozenset({"i", "me", "my", "myself", "mine", "we", "us", "our"})
+WRITERS_OWN = frozenset({"my", "our"})
 POSSESSIVE_S = frozenset({"'s", "’s"})
 # someone else's someone: "her husband", "his friend", "my friend's mother"
 THIRD_PARTY_OWNERS = frozenset({"his", "her", "their"}) | POSSESSIVE_S

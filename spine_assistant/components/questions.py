@@ -24,11 +24,16 @@ def ends_with_question_mark(sentence: Any) -> bool:
     return last.text == "?" and not glued
 
 
+# after a question word, these make a statement with its subject left out: "Cannot
+# walk since this morning", "Does not know when he needs to go", "Can barely make it
+# to the door", "Can only move my toes"
+STATEMENT_ADVERBS = frozenset({"not", "n't", "barely", "hardly", "only", "still", "never"})
+
+
 def opens_like_question(sentence: Any) -> bool:
-    """A question word first, unless a negation follows it: "Cannot walk since this
-    morning" and "Does not know when he needs to go" state something."""
+    """A question word first, unless an adverb of a statement follows it."""
     words = [token.lower_ for token in sentence if not token.is_punct]
-    return bool(words) and words[0] in QUESTION_OPENERS and words[1:2] not in (["not"], ["n't"])
+    return bool(words) and words[0] in QUESTION_OPENERS and not STATEMENT_ADVERBS & set(words[1:2])
 
 
 def is_question(sentence: Any) -> bool:

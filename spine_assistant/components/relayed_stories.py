@@ -16,6 +16,7 @@ from spine_assistant.components.flag_spans import (
     POSSESSIVES,
     SCOPE_BREAKS,
     THIRD_PARTY_OWNERS,
+    WRITERS_OWN,
     breaks,
     overlaps,
 )
@@ -45,7 +46,6 @@ OTHERS = MEN | WOMEN | SOMEONE
 # how far after a flag that is a noun its story's verb may come ("her paralysis was")
 VERB_AFTER_FLAG = 2
 WRITER = frozenset("i me we us".split())
-WRITERS_OWN = frozenset({"my", "our"})
 # a second-hand story is told in the past ("became paralysed", "couldn't pee for weeks")
 PAST_FORMS = frozenset("became went was were had ended lost left got could".split())
 # ... and says nothing is so now ("her husband can't walk", "has gone numb")

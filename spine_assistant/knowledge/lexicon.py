@@ -29,6 +29,7 @@ MODIFIERS = ("negated", "historical", "hypothetical", "possibility", "reported")
 DIRECTIONS = ("forward", "backward")
 GENERAL_LABEL = "GENERAL"
 GENERAL_HERE_LABEL = "GENERAL_HERE"
+FICTION_LABEL = "FICTION"
 CURRENT_LABEL = "CURRENT"
 PSEUDO_NEGATION_LABEL = "PSEUDO_NEGATION"
 NORMAL_STATE_LABEL = "NORMAL_STATE"
@@ -41,7 +42,7 @@ def cue_label(modifier: str, direction: str) -> str:
 
 @dataclass(frozen=True)
 class ContextCues:
-    """Cue phrases by modifier and direction, plus learning, present-time and
+    """Cue phrases by modifier and direction, plus learning, fiction, present-time and
     scope-ending ones."""
 
     directed: dict[str, dict[str, list[Cue]]]
@@ -49,6 +50,7 @@ class ContextCues:
     normal_state: list[Cue]
     general: list[Cue]
     general_here: list[Cue]
+    fiction: list[Cue]
     current: list[Cue]
     terminate: list[Cue]
 
@@ -64,6 +66,7 @@ class ContextCues:
         pairs += [(NORMAL_STATE_LABEL, phrase) for phrase in self.normal_state]
         pairs += [(GENERAL_LABEL, phrase) for phrase in self.general]
         pairs += [(GENERAL_HERE_LABEL, phrase) for phrase in self.general_here]
+        pairs += [(FICTION_LABEL, phrase) for phrase in self.fiction]
         pairs += [(CURRENT_LABEL, phrase) for phrase in self.current]
         pairs += [(TERMINATE_LABEL, phrase) for phrase in self.terminate]
         return pairs
@@ -165,6 +168,7 @@ def _context(raw: dict[str, Any]) -> ContextCues:
         normal_state=list(raw["normal_state"]),
         general=list(raw["general"]),
         general_here=list(raw["general_here"]),
+        fiction=list(raw["fiction"]),
         current=list(raw["current"]),
         terminate=list(raw["terminate"]),
     )

@@ -292,6 +292,12 @@ DESCRIBED_EMERGENCIES = [
     # only a little movement left, vowels dropped
     "Since lunch she can only move her feet a little. Myeloma in her spine.",
     "my dad cnt stnd this morning, cancer in his spine",
+    # retention in other words, a sign the next sentence claims, a statement without "I"
+    "He's bursting for a wee but it just won't come. Prostate cancer in his spine.",
+    "Two days without being able to wee properly now. Bowel cancer, spread to my back.",
+    "The leaflet says loss of bowel control is a red flag. That's what I've got since today.",
+    "Legs are weak since Friday. Can barely get from the bed to the chair now.",
+    "I'm writing a novel, but since this morning my husband can't walk. Is it the cancer?",
     # ... but a sign of the writer's own, or of someone they know, dated now stays news
     "Watched a documentary last night and since then my legs have gone weak. What is MSCC?",
     "My friend posted on Facebook that her husband couldn't walk last night. What is MSCC?",
@@ -333,6 +339,13 @@ MENTIONS = [
     # a year with a filler word ("in like 2018") is still a past date
     "My dad lost bladder control in like 2017 after a fall. Which cancers spread there?",
     "Dad had numbness down below in about 2016, no idea why. What is a biopsy?",
+    # a story being written, "not that", what the page mentions, "but it was …"
+    "For my short story, a man with lung cancer suddenly can't walk. Which test finds it?",
+    "In my novel the heroine loses control of her bladder. Does myeloma spread to the spine?",
+    "Does it spread to bone? Not that I have any numbness down below, I don't.",
+    "The symptoms section mentions paralysis. What does the page say causes it?",
+    "Mum couldn't pass urine one night but it was an infection and it cleared. What is MSCC?",
+    "MCQ: which of these is a red flag? A) cough B) saddle anaesthesia C) rash",
     # a stranger in something watched or read: its time is the story's, not the writer's
     "Watched a film last night where a man suddenly couldn't walk. Is MSCC common?",
     "Read a blog where someone lost control of their bladder overnight. What causes it?",

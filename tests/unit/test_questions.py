@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from spine_assistant.components.questions import asking_sentences
+from spine_assistant.components.questions import asking_sentences, opens_like_question
 
 
 def asking(nlp: Any, text: str) -> list[str]:
@@ -39,3 +39,22 @@ def test_a_longer_question_with_that_stands_alone(nlp: Any) -> None:
 
 def test_one_sentence_is_the_whole_message(nlp: Any) -> None:
     assert asking(nlp, "is that true?") == ["is that true?"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cannot walk since this morning.",
+        "Can barely make it to the door.",
+        "Can only move my toes.",
+        "Could hardly stand up today.",
+    ],
+)
+def test_a_question_word_before_an_adverb_of_a_statement_opens_no_question(
+    nlp: Any, text: str
+) -> None:
+    assert not opens_like_question(next(nlp(text.lower()).sents))
+
+
+def test_a_question_word_still_opens_a_question(nlp: Any) -> None:
+    assert opens_like_question(next(nlp("can surgery help").sents))
