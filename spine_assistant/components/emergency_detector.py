@@ -20,6 +20,7 @@ to be gone ("he doesn't have control of his bladder"), it is one, whatever the n
 The classifier's own `emergency` prediction stands when no red flag is found and it is
 sure enough, and is withdrawn when every red flag found is one of those mentions, or
 when there is none and every symptom word is ("no numbness or weakness at all").
+When a sign is said to be so now is read in flag_times.py.
 """
 
 from __future__ import annotations
@@ -38,8 +39,10 @@ from rasa.shared.nlu.training_data.message import Message
 from spine_assistant.components.base import ProjectComponent
 from spine_assistant.components.flag_spans import (
     CLAUSE_BREAKS,
+    NEGATIONS,
     POSSESSIVES,
     SCOPE_BREAKS,
+    STATE_NEGATIONS,
     WRITER_WORDS,
     WRITERS_OWN,
     breaks,
@@ -47,6 +50,7 @@ from spine_assistant.components.flag_spans import (
     overlaps,
     spans,
 )
+from spine_assistant.components.flag_times import ANAPHORS, TimeReading
 from spine_assistant.components.questions import is_question
 from spine_assistant.components.relayed_stories import RelayedStories
 from spine_assistant.knowledge.lexicon import (
@@ -74,13 +78,6 @@ EMERGENCY_INTENT = "emergency"
 CUE_WINDOW = 16
 NEGATION_WINDOW = 8
 PERSON_WINDOW = 3
-# a sentence after a question this short is about the question ("It's new since last night.")
-FOLLOW_UP_TOKENS = 15
-# a sentence this short ("It's gone.") does not end what the one before it is about
-SHORT_SENTENCE = 5
-NEGATIONS = frozenset({"not", "n't", "nt", "never", "no"})
-# a negation inside a flag that a normal state overlaps ("he isnt in control of his bowels")
-STATE_NEGATIONS = NEGATIONS | {"longer", "isnt", "arent", "wasnt"}
 # negation words that deny a function is there ("he doesn't have control of his bladder")
 FUNCTION_NEGATIONS = STATE_NEGATIONS | {"without", "doesnt", "dont", "hasnt", "havent", "nor"}
 LOSS_WORDS = frozenset({"lose", "lost", "losing", "loss"})
@@ -93,36 +90,15 @@ CLAUSE_WORDS = AND_WORDS | BECAUSE
 CHANGE_WORDS = frozenset(
     {"new", "also", "now", "worse", "worsening", "weaker", "increasing", "progressive", "plus"}
 )
-# a present-time cue this close after a flag dates the flag itself ("cant pee since last nite")
-NOW_AFTER_FLAG = 3
-# ... or this close before it ("since the weekend he can't walk")
-NOW_BEFORE_FLAG = 3
 # "I don't now", "he doesn't now", "she isn't now": not so now (not "can't now")
 DENYING_AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "am", "has", "have"})
 # words from a bare "since" to the past time it dates from ("since my diagnosis last year")
 SINCE_REACH = 4
-# present-time cues that are lengths of time ("for a day", "all night", "a whole day")
-DURATION_STARTS = frozenset({"for", "all", "a", "whole", "over"})
 # a sign this close after a comma opens its own clause, which what was said or seen
 # before the comma does not reach ("saw a documentary, cant feel legs")
 CLAUSE_OPENING = 1
-# "same thing is happening to me now": a sign told of before is happening again
-SAME = frozenset({"same"})
-HAPPENING = frozenset({"happening", "hapening", "happenin"})
-# "the GP said to ring if his legs went heavy. It's started / they've been like that
-# since lunch": the sign warned of, now begun, told with "it" or "they" opening a statement
-ANAPHORS = frozenset({"it", "that", "this", "they"})
-BEGUN = frozenset({"started", "begun", "began", "happened", "happening", "hit", "kicked"})
-STARTING = frozenset({"started", "begun", "began"})  # "it started to worry me" is no onset
 # words that may come before a time opening a sentence ("three months ago", "a few weeks ago")
 AMOUNT_WORDS = frozenset({"a", "few", "couple", "of", "about", "around", "some", "over", "nearly"})
-OPENERS = frozenset({"well", "and", "so", "but", "now", "today", "tonight", "oh", ",", "-"})
-BEGUN_REACH = 3  # words from the anaphor to the verb ("it has now started")
-# the words after "but" that point back to what came before it
-ANAPHORS = frozenset({"that", "it", "this"})
-# "That's exactly what's been happening to me", "that's just what I've got"
-CLAIM_ADVERBS = frozenset({"exactly", "just", "precisely"})
-CLAIM_VERBS = frozenset({"happening", "got", "have", "having", "has", "gets", "getting"})
 # the last word of a negation that denies what follows ("it's not like", "it's not as if",
 # "not that I've got leg weakness")
 DENIAL_ENDS = frozenset({"like", "if", "that"})
@@ -130,15 +106,6 @@ DENIAL_ENDS = frozenset({"like", "if", "that"})
 NEGATION_IN_FLAG = frozenset(
     {"cannot_walk", "bladder_bowel", "saddle_numbness", "uncontrolled_back_pain"}
 )
-# "… before he was diagnosed and still can't": the past sign is there now
-STILL = frozenset({"still", "stil"})
-STILL_SO = frozenset(
-    "ca can cant cannot unable not n't nt isnt isn't doesnt doesn't wont won't weak numb "
-    "paralysed paralyzed incontinent".split()
-)
-STILL_REACH = 3  # words from "still" to what is still so
-# "… started last year and is getting worse": a past start, but the sign is growing now
-WORSENING = frozenset({"worse", "weaker"})
 LINKING_WORDS = frozenset({"in", "of", "for", "with", "on"})
 # an aside about someone ("her dad, who's being treated for prostate cancer, hasn't …")
 ASIDE_WORDS = frozenset({"who", "whose", "which"})
@@ -166,7 +133,7 @@ class RedFlag:
         return not self.modifiers
 
 
-class FlagContext:
+class FlagContext(TimeReading):
     """The cue spans of one message, and which of them reach a given red flag."""
 
     def __init__(self, doc: Any) -> None:
@@ -259,9 +226,6 @@ class FlagContext:
             past.sent.start == cue.sent.start and 0 <= past.start - cue.end <= SINCE_REACH
             for past in self.past_times
         )
-
-    def person_at(self, index: int) -> bool:
-        return any(person.start == index for person in self.people)
 
     def _ends_negation(self, start: int, end: int, flag_end: int, denial: bool = False) -> bool:
         """Where a negation's clause ends: "and" or "because", a dash or colon, a comma followed by
@@ -457,19 +421,6 @@ class FlagContext:
             found -= {"reported", "hypothetical", "possibility", "learning"}
         return frozenset(found)
 
-    def _claimed_right_after(self, sentence: Any) -> bool:
-        """The next sentence says someone has what this one names: it opens "that's
-        (exactly) what", someone is in it, and it has, gets or is happening."""
-        following = self._sentence_after(sentence)
-        if following is None:
-            return False
-        words = [token.lower_ for token in following if not token.is_punct]
-        opening = [w for w in words[:4] if w not in CLAIM_ADVERBS]
-        if opening[:3] not in (["that", "'s", "what"], ["that", "is", "what"]):
-            return False
-        rest = following[words.index("what") + 1 :]
-        return any(t.lower_ in CLAIM_VERBS for t in rest) and any(self.person_at(t.i) for t in rest)
-
     def _said_of_a_group(self, flag: Any) -> bool:
         """A group and "who", "whose" or "that" at most GROUP_REACH words before the flag,
         in its clause, unless someone is said to be one of the group."""
@@ -484,120 +435,6 @@ class FlagContext:
                 return not any(pair == ("one", "of") for pair in pairwise(before))
         return False
 
-    def _still_so_after(self, flag: Any) -> bool:
-        """ "still" later in the flag's sentence, followed closely by a negation or the
-        sign itself ("and still can't", "is still weak"): a past time does not end it.
-        "Still not sure why" is no such negation."""
-        after = self.doc[flag.end : flag.sent.end]
-        return any(
-            token.lower_ in STILL
-            and any(
-                t.lower_ in STILL_SO and not inside(self.doc[t.i : t.i + 1], self.pseudo_cues)
-                for t in self.doc[token.i + 1 : token.i + 1 + STILL_REACH]
-            )
-            for token in after
-        )
-
-    def _worsening_after(self, flag: Any) -> bool:
-        """A present-time cue of change later in the flag's sentence ("she can't walk,
-        this started last year and is getting worse")."""
-        return any(
-            cue.sent.start == flag.sent.start
-            and cue.start >= flag.end
-            and any(token.lower_ in WORSENING for token in cue)
-            for cue in self.current
-        )
-
-    def _now_at(self, flag: Any) -> bool:
-        """A present-time cue right after the flag, in its clause."""
-        return any(
-            cue.sent.start == flag.sent.start
-            and flag.end <= cue.start <= flag.end + NOW_AFTER_FLAG
-            and not any(breaks(token, SCOPE_BREAKS) for token in self.doc[flag.end : cue.start])
-            for cue in self.current
-        )
-
-    def _now_before(self, flag: Any) -> bool:
-        """A present time (not a length of time) a few words before the flag, in its
-        clause and outside any past time ("since the weekend he can't walk"; not "since
-        the stroke his legs", nor "in 2009 I couldn't pee for a day and needed a catheter")."""
-        return any(
-            cue.sent.start == flag.sent.start
-            and cue[0].lower_ not in DURATION_STARTS
-            and not cue[0].text[:1].isdigit()
-            and 0 <= flag.start - cue.end <= NOW_BEFORE_FLAG
-            and not inside(cue, self.past_times)
-            and not any(breaks(token, SCOPE_BREAKS) for token in self.doc[cue.end : flag.start])
-            for cue in self.current
-        )
-
-    def says_now(self, sentence: Any) -> bool:
-        return any(cue.sent.start == sentence.start for cue in self.current)
-
-    def _sentence_after(self, sentence: Any) -> Any | None:
-        return next((s for s in self.doc.sents if s.start == sentence.end), None)
-
-    def _now_near(self, flag: Any) -> bool:
-        """A present-time cue in the flag's sentence or the next one, or in the one after
-        that when the next is short ("… about bladder control going. It's gone. Since
-        last night.")."""
-        following = self._sentence_after(flag.sent)
-        if following is None:
-            return self.says_now(flag.sent)
-        after = self._sentence_after(following) if len(following) <= SHORT_SENTENCE else None
-        return any(self.says_now(s) for s in (flag.sent, following, after) if s is not None)
-
-    def the_same_now(self, after: int) -> bool:
-        """A statement after `after` (the first red flag's end) that says "the same" is
-        happening to someone now ("same thing is happening to me right now", "my dad has
-        the same since last night") or that what was told of has begun ("It's started
-        since 6am"); not "the same happened to my uncle years ago", "the same isn't
-        happening to me", nor a question ("could the same happen to me?")."""
-        for sentence in self.doc.sents:
-            if sentence.start >= after and self._says_it_began(sentence):
-                return True
-            words = [
-                t
-                for t in sentence
-                if t.i >= after and not inside(self.doc[t.i : t.i + 1], self.past_times)
-            ]
-            if not any(t.lower_ in SAME for t in words) or is_question(sentence):
-                continue  # a question, or no "same" but one of a past ("exactly the same")
-            happening = any(
-                t.lower_ in HAPPENING
-                and not any(w.lower_ in STATE_NEGATIONS for w in self.doc[max(t.i - 2, 0) : t.i])
-                for t in words
-            ) or any(
-                cue.start >= after and cue.sent.start == sentence.start for cue in self.current
-            )
-            if happening and any(
-                p.start >= after and p.sent.start == sentence.start for p in self.particular_people
-            ):
-                return True
-        return False
-
-    def _says_it_began(self, sentence: Any) -> bool:
-        """A statement opening with "it" or "they" and a verb of onset ("it's started",
-        "it happened twice", "they've been like that", "been like this" with its "it" left
-        out), dated now ("since lunch", "40 minutes ago"): what was only warned of has
-        begun."""
-        if is_question(sentence):
-            return False
-        words = [t.lower_ for t in sentence if t.lower_ not in OPENERS]
-        if words[:1] == ["been"]:
-            words = ["it", *words]  # "been like this since this morning": the "it" left out
-        if not words or words[0] not in ANAPHORS:
-            return False
-        following = words[1 : 2 + BEGUN_REACH]
-        began = any(
-            word in BEGUN and (word not in STARTING or following[i + 1 : i + 2] != ["to"])
-            for i, word in enumerate(following)
-        )
-        like_that = any(word == "like" and then in ANAPHORS for word, then in pairwise(following))
-        return (began or like_that) and any(
-            cue.sent.start == sentence.start for cue in self.current
-        )
-
     def is_described(self, flag: RedFlag) -> bool:
         """Said of someone, stated rather than asked, or said to be happening now."""
         sentence = flag.span.sent
@@ -606,16 +443,6 @@ class FlagContext:
             or self.says_now(sentence)
             or not is_question(sentence)
             or self._now_right_after(sentence)
-        )
-
-    def _now_right_after(self, question: Any) -> bool:
-        """ "Is it serious if your legs won't push? It's new since last night.": a short
-        sentence right after the question says it is happening now."""
-        following = self._sentence_after(question)
-        return (
-            following is not None
-            and len(following) <= FOLLOW_UP_TOKENS
-            and self.says_now(following)
         )
 
 

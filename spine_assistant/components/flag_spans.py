@@ -14,6 +14,9 @@ WRITERS_OWN = frozenset({"my", "our"})
 POSSESSIVE_S = frozenset({"'s", "’s"})
 # someone else's someone: "her husband", "his friend", "my friend's mother"
 THIRD_PARTY_OWNERS = frozenset({"his", "her", "their"}) | POSSESSIVE_S
+NEGATIONS = frozenset({"not", "n't", "nt", "never", "no"})
+# a negation inside a flag that a normal state overlaps ("he isnt in control of his bowels")
+STATE_NEGATIONS = NEGATIONS | {"longer", "isnt", "arent", "wasnt"}
 
 
 def breaks(token: Any, kinds: frozenset[str]) -> bool:
