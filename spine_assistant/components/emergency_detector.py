@@ -415,7 +415,7 @@ class FlagContext(TimeReading):
             # "need 2 know if i shud go, cant pee since last nite", "supposing his legs
             # have gone weak since last night"
             found -= {"hypothetical", "possibility"}
-        if self._claimed_right_after(flag.sent):
+        if self._claimed(flag):
             # "Your page says 'loss of control of the bladder'. That's exactly what's been
             # happening to me since Saturday."
             found -= {"reported", "hypothetical", "possibility", "learning"}

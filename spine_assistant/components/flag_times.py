@@ -187,15 +187,21 @@ class TimeReading:
             and self.says_now(following)
         )
 
-    def _claimed_right_after(self, sentence: Any) -> bool:
-        """The next sentence says someone has what this one names: it opens "that's
-        (exactly) what", someone is in it, and it has, gets or is happening."""
-        following = self._sentence_after(sentence)
-        if following is None:
-            return False
-        words = [token.lower_ for token in following if not token.is_punct]
-        opening = [w for w in words[:4] if w not in CLAIM_ADVERBS]
+    def _claimed(self, flag: Any) -> bool:
+        """What the flag names is claimed for someone right after it, in its sentence
+        ("you mention loss of bladder control - that's what's happening to my brother")
+        or in the next one."""
+        following = self._sentence_after(flag.sent)
+        after = [self.doc[flag.end : flag.sent.end], following]
+        return any(self._claims(part) for part in after if part is not None)
+
+    def _claims(self, part: Any) -> bool:
+        """`part` opens "that's (exactly) what", someone is in it, and it has, gets or is
+        happening."""
+        words = [token for token in part if not token.is_punct]
+        opening = [t.lower_ for t in words[:4] if t.lower_ not in CLAIM_ADVERBS]
         if opening[:3] not in (["that", "'s", "what"], ["that", "is", "what"]):
             return False
-        rest = following[words.index("what") + 1 :]
+        what = next(t for t in words if t.lower_ == "what")
+        rest = self.doc[what.i + 1 : part.end]
         return any(t.lower_ in CLAIM_VERBS for t in rest) and any(self.person_at(t.i) for t in rest)

@@ -16,12 +16,18 @@ QUESTION_OPENERS = frozenset(
 )
 
 
+# "you can't feel your legs, you know?": a filler before the "?", not a question
+FILLER_TAGS = (["you", "know"], ["ya", "know"], ["y'know"])
+
+
 def ends_with_question_mark(sentence: Any) -> bool:
     """A "?" glued to the next word is the clinical "query" ("new onset, ?MSCC"), not a
-    question."""
+    question, nor one after a filler ("…, you know?")."""
     last = sentence[-1]
     glued = not last.whitespace_ and last.i + 1 < len(last.doc)
-    return last.text == "?" and not glued
+    words = [token.lower_ for token in sentence if not token.is_punct]
+    filler = any(words[-len(tag) :] == tag and len(words) > len(tag) for tag in FILLER_TAGS)
+    return last.text == "?" and not glued and not filler
 
 
 # after a question word, these make a statement with its subject left out: "Cannot

@@ -298,6 +298,10 @@ DESCRIBED_EMERGENCIES = [
     "The leaflet says loss of bowel control is a red flag. That's what I've got since today.",
     "Legs are weak since Friday. Can barely get from the bed to the chair now.",
     "I'm writing a novel, but since this morning my husband can't walk. Is it the cancer?",
+    # weight not borne, a sign followed by a filler "you know?"
+    "Since breakfast she can't put any weight on her legs. Myeloma in her spine.",
+    "my legs just won't hold me, you know? it started at lunch. prostate cancer",
+    "You list new leg weakness - that's what my dad has had since this morning.",
     # ... but a sign of the writer's own, or of someone they know, dated now stays news
     "Watched a documentary last night and since then my legs have gone weak. What is MSCC?",
     "My friend posted on Facebook that her husband couldn't walk last night. What is MSCC?",
@@ -346,6 +350,10 @@ MENTIONS = [
     "The symptoms section mentions paralysis. What does the page say causes it?",
     "Mum couldn't pass urine one night but it was an infection and it cleared. What is MSCC?",
     "MCQ: which of these is a red flag? A) cough B) saddle anaesthesia C) rash",
+    # a month with its year, a sign before a transplant, what "you list"
+    "I couldn't pass urine in March 2023 after an op. Which cancers spread to the spine?",
+    "His legs were weak before his bone marrow transplant. What is a needle biopsy?",
+    "You list numbness in the saddle area. Is that the same as sciatica?",
     # a stranger in something watched or read: its time is the story's, not the writer's
     "Watched a film last night where a man suddenly couldn't walk. Is MSCC common?",
     "Read a blog where someone lost control of their bladder overnight. What causes it?",
