@@ -39,6 +39,7 @@ from rasa.shared.nlu.training_data.message import Message
 from spine_assistant.components.base import ProjectComponent
 from spine_assistant.components.flag_spans import (
     CLAUSE_BREAKS,
+    NEGATION_BREAKS,
     NEGATIONS,
     POSSESSIVES,
     SCOPE_BREAKS,
@@ -236,7 +237,7 @@ class FlagContext(TimeReading):
         person a denial names: "it's not like I can't walk")."""
         for index in range(start, end):
             token = self.doc[index]
-            if token.lower_ in CLAUSE_WORDS or breaks(token, CLAUSE_BREAKS):
+            if token.lower_ in CLAUSE_WORDS or breaks(token, NEGATION_BREAKS):
                 return True
             if token.text == "," and any(self.person_at(i) for i in range(index + 1, index + 3)):
                 return True

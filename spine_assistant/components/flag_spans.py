@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 SCOPE_BREAKS = frozenset({",", ";", ":", "-", "–"})
-CLAUSE_BREAKS = frozenset({";", ":", "-", "–", "("})
+CLAUSE_BREAKS = frozenset({";", ":", "-", "–"})
+# a negation does not reach into brackets ("no pain (can't walk since lunch)"); other
+# cues do: an aside in brackets says more of what comes just before it ("the warning
+# signs (weak legs, numb bum) scared me")
+NEGATION_BREAKS = CLAUSE_BREAKS | {"("}
 DASHES = frozenset({"-", "–"})
 POSSESSIVES = frozenset({"my", "his", "her", "their", "our", "your"})
 # the writer and the writer's own

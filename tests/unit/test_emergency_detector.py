@@ -302,6 +302,11 @@ DESCRIBED_EMERGENCIES = [
     "Since breakfast she can't put any weight on her legs. Myeloma in her spine.",
     "my legs just won't hold me, you know? it started at lunch. prostate cancer",
     "You list new leg weakness - that's what my dad has had since this morning.",
+    # a negation does not reach into brackets
+    "No pain (can't walk since lunch). Lung cancer in my spine.",
+    # asked whether they can stand or pass urine, and the answer is no
+    "The carer asked if Mum could stand for her wash. She said no, not today. Myeloma.",
+    "111 asked whether he had been able to wee since lunch - no, nothing at all.",
     # ... but a sign of the writer's own, or of someone they know, dated now stays news
     "Watched a documentary last night and since then my legs have gone weak. What is MSCC?",
     "My friend posted on Facebook that her husband couldn't walk last night. What is MSCC?",
@@ -354,6 +359,10 @@ MENTIONS = [
     "I couldn't pass urine in March 2023 after an op. Which cancers spread to the spine?",
     "His legs were weak before his bone marrow transplant. What is a needle biopsy?",
     "You list numbness in the saddle area. Is that the same as sciatica?",
+    # other cues do: the aside says more of what comes just before it
+    "The signs to look out for (leg weakness, numb bottom) frighten me. How common is it?",
+    # ... but "no problems" answers that all is well
+    "The physio asked if he could walk to the door - no problems at all. What is MSCC?",
     # a stranger in something watched or read: its time is the story's, not the writer's
     "Watched a film last night where a man suddenly couldn't walk. Is MSCC common?",
     "Read a blog where someone lost control of their bladder overnight. What causes it?",
