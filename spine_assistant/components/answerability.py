@@ -68,6 +68,10 @@ def _words(doc: Any) -> set[str]:
     }
 
 
+def _adjacent_swaps(word: str) -> list[str]:
+    return [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)]
+
+
 def _common_english(log_probability: float) -> set[str]:
     """Lower-case words at least this frequent in general English (the word
     probabilities spacy-lookups-data ships for spaCy's English)."""
@@ -225,6 +229,8 @@ class AnswerabilityCheck(ProjectComponent):
             return True
         if len(word) < 5:
             return False
+        if any(swapped in self._known for swapped in _adjacent_swaps(word)):
+            return True  # "needel", "biospy": two letters typed the wrong way round
         candidates = [
             known
             for length in range(len(word) - 2, len(word) + 3)
@@ -245,7 +251,15 @@ class AnswerabilityCheck(ProjectComponent):
             and token.lemma_ not in self._known
             and not self._is_known(word)
             and not self._dropped_g(word)
+            and not self._split_word(token)
         )
+
+    def _split_word(self, token: Any) -> bool:
+        """One half of a known word typed as two ("multi disciplinary", "key hole")."""
+        doc, i = token.doc, token.i
+        before = doc[i - 1].lower_ + token.lower_ if i > 0 else ""
+        after = token.lower_ + doc[i + 1].lower_ if i + 1 < len(doc) else ""
+        return before in self._known or after in self._known
 
     def _dropped_g(self, word: str) -> bool:
         """Text-speak that drops the final g ("smokin", "anythin") of a common or known word."""
