@@ -301,10 +301,12 @@ class FlagContext(TimeReading):
         )
 
     def _new_clause(self, start: int, end: int) -> bool:
-        """A comma or "and" followed by someone: another clause, with its own time."""
+        """A comma or "and" followed by someone before `end`: another clause, with its own
+        time ("he can't hold his wee, he had surgery two years ago"); not someone inside
+        the cue that ends there ("retention before, now he is fine")."""
         return any(
             self.doc[index].lower_ in {",", "and"}
-            and any(self.person_at(i) for i in range(index + 1, index + 3))
+            and any(self.person_at(i) for i in range(index + 1, min(index + 3, end)))
             for index in range(start, end)
         )
 

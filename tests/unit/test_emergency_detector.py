@@ -307,6 +307,11 @@ DESCRIBED_EMERGENCIES = [
     # asked whether they can stand or pass urine, and the answer is no
     "The carer asked if Mum could stand for her wash. She said no, not today. Myeloma.",
     "111 asked whether he had been able to wee since lunch - no, nothing at all.",
+    # fragments, a body part gone strange, bowels that act on their own
+    "Waterworks. Nothing since breakfast. Myeloma in my spine.",
+    "Since lunch her bottom feels like it belongs to somebody else. Breast cancer.",
+    "It comes out and he doesn't notice it, since last night. Lung cancer in his spine.",
+    "She's not been able to have a wee all day. Cancer in her back.",
     # ... but a sign of the writer's own, or of someone they know, dated now stays news
     "Watched a documentary last night and since then my legs have gone weak. What is MSCC?",
     "My friend posted on Facebook that her husband couldn't walk last night. What is MSCC?",
@@ -363,6 +368,10 @@ MENTIONS = [
     "The signs to look out for (leg weakness, numb bottom) frighten me. How common is it?",
     # ... but "no problems" answers that all is well
     "The physio asked if he could walk to the door - no problems at all. What is MSCC?",
+    # labelled past history, recovery, the end of a life, fine now
+    "Past: leg weakness 2018 after a fall. Q: which scan finds spinal mets?",
+    "Grandad couldn't stand near the end, that was 2015. What is a biopsy?",
+    "My mum had bladder problems before, now she is fine. Does myeloma spread to bone?",
     # a stranger in something watched or read: its time is the story's, not the writer's
     "Watched a film last night where a man suddenly couldn't walk. Is MSCC common?",
     "Read a blog where someone lost control of their bladder overnight. What causes it?",
