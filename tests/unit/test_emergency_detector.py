@@ -312,6 +312,13 @@ DESCRIBED_EMERGENCIES = [
     "Since lunch her bottom feels like it belongs to somebody else. Breast cancer.",
     "It comes out and he doesn't notice it, since last night. Lung cancer in his spine.",
     "She's not been able to have a wee all day. Cancer in her back.",
+    # degrees, "neither of his legs", no strength left, carried by two, a leaking bowel
+    "His legs are half as strong as they were on Monday. Lung cancer in his spine.",
+    "Since lunch neither of her legs is working. Myeloma.",
+    "There's no strength in my legs this evening. Breast cancer in my spine.",
+    "Today it took two of us to get him to the toilet. Prostate cancer in his spine.",
+    "Leaking from my back passage since this morning and I can't feel it. Spinal mets.",
+    "No sensation at all around my bottom since I woke up.",
     # ... but a sign of the writer's own, or of someone they know, dated now stays news
     "Watched a documentary last night and since then my legs have gone weak. What is MSCC?",
     "My friend posted on Facebook that her husband couldn't walk last night. What is MSCC?",
@@ -372,6 +379,9 @@ MENTIONS = [
     "Past: leg weakness 2018 after a fall. Q: which scan finds spinal mets?",
     "Grandad couldn't stand near the end, that was 2015. What is a biopsy?",
     "My mum had bladder problems before, now she is fine. Does myeloma spread to bone?",
+    "Mum's saddle numbness from 2019 has gone. Can acupuncture help nerve pain?",
+    "He had leg weakness the year before last, all better now. What is a biopsy?",
+    "My legs are as strong as ever. What does keyhole surgery involve?",
     # a stranger in something watched or read: its time is the story's, not the writer's
     "Watched a film last night where a man suddenly couldn't walk. Is MSCC common?",
     "Read a blog where someone lost control of their bladder overnight. What causes it?",
