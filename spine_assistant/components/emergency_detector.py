@@ -50,6 +50,7 @@ from spine_assistant.components.flag_spans import (
     inside,
     overlaps,
     spans,
+    word_before,
 )
 from spine_assistant.components.flag_times import ANAPHORS, TimeReading
 from spine_assistant.components.questions import is_question
@@ -364,8 +365,10 @@ class FlagContext(TimeReading):
 
     def _writers(self, person: Any) -> bool:
         """The writer ("I", "my") or someone of theirs ("my husband", "our son")."""
-        before = self.doc[person.start - 1].lower_ if person.start else ""
-        return person.text.lower() in WRITER_WORDS or before in WRITERS_OWN
+        return (
+            person.text.lower() in WRITER_WORDS
+            or word_before(self.doc, person.start) in WRITERS_OWN
+        )
 
     def learning_at(self, span: Any) -> bool:
         """A learning cue in the message, or a weaker one in the span's sentence."""

@@ -12,9 +12,10 @@ CLAUSE_BREAKS = frozenset({";", ":", "-", "–"})
 NEGATION_BREAKS = CLAUSE_BREAKS | {"("}
 DASHES = frozenset({"-", "–"})
 POSSESSIVES = frozenset({"my", "his", "her", "their", "our", "your"})
-# the writer and the writer's own
-WRITER_WORDS = frozenset({"i", "me", "my", "myself", "mine", "we", "us", "our"})
+# the writer, the writer's own, and both
+WRITER = frozenset({"i", "me", "we", "us"})
 WRITERS_OWN = frozenset({"my", "our"})
+WRITER_WORDS = WRITER | WRITERS_OWN | {"myself", "mine"}
 POSSESSIVE_S = frozenset({"'s", "’s"})
 # someone else's someone: "her husband", "his friend", "my friend's mother"
 THIRD_PARTY_OWNERS = frozenset({"his", "her", "their"}) | POSSESSIVE_S
@@ -42,3 +43,8 @@ def inside(span: Any, others: list[Any]) -> bool:
 
 def overlaps(a: Any, b: Any) -> bool:
     return a.start < b.end and b.start < a.end
+
+
+def word_before(doc: Any, index: int) -> str:
+    """The lower-cased word before token `index`, or "" at the start."""
+    return doc[index - 1].lower_ if index > 0 else ""

@@ -25,9 +25,10 @@ def ends_with_question_mark(sentence: Any) -> bool:
     question, nor one after a filler ("…, you know?")."""
     last = sentence[-1]
     glued = not last.whitespace_ and last.i + 1 < len(last.doc)
+    if last.text != "?" or glued:
+        return False
     words = [token.lower_ for token in sentence if not token.is_punct]
-    filler = any(words[-len(tag) :] == tag and len(words) > len(tag) for tag in FILLER_TAGS)
-    return last.text == "?" and not glued and not filler
+    return not any(words[-len(tag) :] == tag and len(words) > len(tag) for tag in FILLER_TAGS)
 
 
 # after a question word, these make a statement with its subject left out: "Cannot

@@ -16,9 +16,11 @@ from spine_assistant.components.flag_spans import (
     POSSESSIVES,
     SCOPE_BREAKS,
     THIRD_PARTY_OWNERS,
+    WRITER,
     WRITERS_OWN,
     breaks,
     overlaps,
+    word_before,
 )
 from spine_assistant.components.questions import is_question
 
@@ -45,7 +47,6 @@ SOMEONE = frozenset({"someone", "somebody"})
 OTHERS = MEN | WOMEN | SOMEONE
 # how far after a flag that is a noun its story's verb may come ("her paralysis was")
 VERB_AFTER_FLAG = 2
-WRITER = frozenset("i me we us".split())
 # a second-hand story is told in the past ("became paralysed", "couldn't pee for weeks")
 PAST_FORMS = frozenset("became went was were had ended lost left got could".split())
 # ... and says nothing is so now ("her husband can't walk", "has gone numb")
@@ -226,7 +227,7 @@ class RelayedStories:
         return next((t for t in reversed(self.doc[:index]) if t.lower_ in nouns), None)
 
     def _before(self, person: Any) -> str:
-        return self.doc[person.i - 1].lower_ if person.i > 0 else ""
+        return word_before(self.doc, person.i)
 
     def _stranger(self, person: Any) -> bool:
         """ "Someone", "a man at work", "a patient"."""
