@@ -38,6 +38,8 @@ from spine_assistant.knowledge.topics import ABBREVIATION_ENTITY
 KEEP = frozenset({EMERGENCY_INTENT, "personal_advice"})
 MEANING_WORDS = frozenset({"mean", "means", "meaning"})
 # between "what is" and the abbreviation: "what is the 'MESCC'", "what's an SBRT"
+# "What does it stand for?" asks about the sentence before
+BACK_REFERENCES = frozenset({"it", "that", "this", "they", "those", "these"})
 FILLERS = frozenset({"a", "an", "the", "'", '"', "‘", "’", "“", "”", "this", "that"})
 
 
@@ -63,14 +65,27 @@ class ExpansionReader:
 
     def asked(self, doc: Any) -> tuple[str, str, Any] | None:
         """(intent, abbreviation, its token) for the first sentence asking what one of
-        the page's abbreviations means."""
-        for sentence in doc.sents:
+        the page's abbreviations means, or naming one that the next sentence asks about
+        ("Saw 'MESCC' in an article. What does it stand for?")."""
+        sentences = list(doc.sents)
+        for sentence, following in zip(sentences, [*sentences[1:], None], strict=True):
             words = [token.lower_ for token in sentence]
             for index, token in enumerate(sentence):
                 target = self.topics.get(token.lower_)
-                if target and self._asks_meaning(words, index):
+                if target and (self._asks_meaning(words, index) or self._asks_back(following)):
                     return target[0], target[1], token
         return None
+
+    def _asks_back(self, sentence: Any) -> bool:
+        """A sentence asking what "it" or "that" stands for, naming no abbreviation."""
+        if sentence is None:
+            return False
+        words = [token.lower_ for token in sentence]
+        return (
+            bool(BACK_REFERENCES & set(words))
+            and not any(word in self.topics for word in words)
+            and any(find(words, cue) for cue in self.anywhere)
+        )
 
     def _asks_meaning(self, words: Tokens, index: int) -> bool:
         if any(find(words, cue) for cue in self.anywhere):

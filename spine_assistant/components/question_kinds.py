@@ -20,15 +20,18 @@ from typing import Any
 
 from spine_assistant.knowledge import Knowledge, Lexicon
 
-# "how", "what"… cues count only at the start of their sentence, after these at most
-# ("so how long…", "do you know how many…"): "does how fast it grows matter?" asks no
-# duration. Definitions ("what is Turcot syndrome?") likewise.
+# "how", "what"… cues count only at the start of their sentence or of a clause after a
+# comma or dash, after these at most ("so how long…", "do you know how many…"): "does
+# how fast it grows matter?" asks no duration. Definitions ("what is Turcot syndrome?")
+# count only at the start of their sentence.
 OPENING_WORDS = frozenset({"how", "what", "which", "when", "what's"})
 OPENING_FILLER = frozenset(
     "and so but ok okay also roughly just please then tell me do you know exactly , - : "
     "i'd like to i want wondering".split()
 )
 OPENING_TOKENS = 4
+# a cue may also open a clause after these
+CLAUSE_PUNCTUATION = frozenset({",", "-", "–", ":", ";"})
 # kinds of thing the page names without ever explaining them
 NAMED_ONLY = ("syndrome", "cancer_type")
 ABBREVIATION = re.compile(r"\(([A-Za-z0-9]{2,10})\)")
@@ -146,10 +149,14 @@ class QuestionReader:
         """ "What does mHNPC stand for?": only the page's own abbreviations are spelt out."""
         if not any(find(tokens, cue) for cue in self.expansion_cues):
             return None
+        shorthand = _shorthand(sentence, text)
+        if not shorthand and sentence.start > 0:
+            # "Saw 'MESCC' in an article. What does it stand for?": the sentence before
+            earlier = sentence.doc[sentence.start - 1].sent
+            tokens = tokens + [token.lower_ for token in earlier]
+            shorthand = _shorthand(earlier, text)
         if any(token in self.expanded for token in tokens):
             return None
-        typed = [text[t.idx : t.idx + len(t)] for t in sentence]
-        shorthand = [word for word in typed if sum(c.isupper() for c in word) > 1]
         named = f"“{shorthand[0]}”" if shorthand else "that abbreviation"
         return f"say what {named} stands for"
 
@@ -206,6 +213,12 @@ class QuestionReader:
         return f"give figures for {text[named[0]['start'] : named[0]['end']]}" if named else None
 
 
+def _shorthand(sentence: Any, text: str) -> list[str]:
+    """The words of the sentence typed with more than one capital ("MESCC", "mHNPC")."""
+    typed = [text[t.idx : t.idx + len(t)] for t in sentence]
+    return [word for word in typed if sum(c.isupper() for c in word) > 1]
+
+
 def entities_in(
     sentence: Any, entities: list[dict[str, Any]], labels: Collection[str] | None = None
 ) -> list[dict[str, Any]]:
@@ -220,6 +233,13 @@ def entities_in(
     ]
 
 
+def _clause_start(tokens: Tokens, index: int) -> int:
+    """Where the clause holding token `index` starts: after the last comma, dash, colon or
+    semicolon before it ("no weakness, no bladder probs, just wondering how long …")."""
+    breaks = [i + 1 for i in range(index) if tokens[i] in CLAUSE_PUNCTUATION]
+    return breaks[-1] if breaks else 0
+
+
 def asks(kind: dict[str, Any], tokens: Tokens) -> bool:
     """Whether a sentence's tokens ask for this kind of answer."""
     if kind["near"] and not set(kind["near"]) & set(tokens):
@@ -229,7 +249,9 @@ def asks(kind: dict[str, Any], tokens: Tokens) -> bool:
     for cue in kind["cues"]:
         starts = find(tokens, cue)
         if cue[0] in OPENING_WORDS:
-            starts = [s for s in starts if set(tokens[:s]) <= OPENING_FILLER]
+            starts = [
+                s for s in starts if set(tokens[_clause_start(tokens, s) : s]) <= OPENING_FILLER
+            ]
         if starts:
             return True
     return False

@@ -131,12 +131,14 @@ class Lexicon:
 
     def words(self) -> set[str]:
         """Every word the lexicon knows, lower-cased: the page's subject in other words,
-        and the words around it (people, time, negation, learning)."""
+        and the words around it (people, time, negation, learning, asking for a meaning)."""
         phrases = [*self.lemma_synonyms, *(v for vs in self.lemma_synonyms.values() for v in vs)]
         for values in self.entities.values():
             for canonical, variants in values.items():
                 phrases += [canonical, *variants]
         phrases += self.person_references + self.asking_words + self.symptom_words
+        # how a meaning is asked for ("MSCC abbreviation?"), never the thing asked about
+        phrases += self.expansion_cues + self.definition_cues + self.definition_tails
         phrases += [
             word for patterns in self.red_flags.values() for word in _pattern_words(patterns)
         ]

@@ -33,6 +33,9 @@ DESCRIBED_EMERGENCIES = [
     "weakness in both legs",
     "I haven't been able to pee since this morning",
     "loss of bladder control",
+    # a learning or a group cue does not reach a sign said to be so now
+    "I learnt that the hard way: I can't pass urine since last night.",
+    "Lots of people with cancer get back pain, but my wife's legs have gone weak today.",
     # paralysis and "stopped working" wording
     "I think I'm going paralysed",
     "his legs have just stopped working",
@@ -534,6 +537,13 @@ MENTIONS = [
     "He can manage the stairs and can weight bear. What is MSCC?",
     "She can swing her legs into the car easily and could balance on one leg at physio.",
     "His legs will cooperate on a good day and the right one will lift. What is a biopsy?",
+    # what was taught, a sign set against what would be different, a group of patients
+    "In placement we learnt that losing bowel control can mean cord compression. What is MSCC?",
+    "Our tutor taught us that numbness in the saddle area is urgent. Which scans are used?",
+    "is the pain worse lying down? i know not being able to walk would be another matter",
+    "As a district nurse I've met lots of patients with weak legs from this. Who does the biopsy?",
+    "Paralysis keeps coming up in our team meetings. Which cancers spread to the spine?",
+    "Saddle numbness and retention are what we got drilled on. What are the risk factors?",
 ]
 
 

@@ -43,6 +43,12 @@ def parsed(nlp: Any, text: str, intent: str) -> Message:
         ("3DCRT, what's that?", "study_sbrt", "3DCRT"),
         ("In the surgery study, what's PC short for?", "study_prostate_surgery", "PC"),
         ("what does NF2 stand for", "risk_genetic", "NF2"),
+        ("SBRT acronym?", "study_sbrt", "SBRT"),
+        (
+            "Dad's letter says MSCC. What do those letters stand for?",
+            "study_prostate_surgery",
+            "MSCC",
+        ),
     ],
 )
 def test_asking_what_it_stands_for_goes_to_the_topic_that_spells_it_out(
@@ -67,6 +73,8 @@ def test_asking_what_it_stands_for_goes_to_the_topic_that_spells_it_out(
         "is SBRT better than surgery?",
         "what does mHNPC stand for?",  # the page never spells it out
         "what does the SBRT study involve for patients?",
+        "The SBRT pilot sounds hopeful. What does it involve?",
+        "His letter mentions SBRT. What does mHNPC stand for?",
     ],
 )
 def test_other_questions_are_left_alone(nlp: Any, text: str) -> None:

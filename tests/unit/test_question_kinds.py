@@ -37,6 +37,12 @@ def reader(knowledge: Knowledge, lexicon: Lexicon, nlp: Any) -> QuestionReader:
         ("does bladder control come back after surgery?", "complications_other", "recover"),
         ("is the pain from spinal mets worse at night?", "pain_character", "time of day"),
         ("what does a needle biopsy of the spine involve?", "biopsy", "involves"),
+        ("is a needle biopsy of the spine dangerous?", "biopsy", "risks"),
+        ("where does the word 'metastatic' come from?", "definition", "comes from"),
+        ("His letter says mHNPC. What does that stand for?", "study_prostate_surgery", "mHNPC"),
+        ("could a CT scan miss a small tumour?", "ct_scan", "accurate"),
+        ("how do doctors decide between a needle and a surgical biopsy?", "biopsy", "decided"),
+        ("legs fine, bladder fine - so how long does a biopsy take?", "biopsy", "how long"),
     ],
 )
 def test_a_kind_the_topic_does_not_give_is_refused(
@@ -62,6 +68,10 @@ def test_a_kind_the_topic_does_not_give_is_refused(
         ("what happens after the SBRT pilot if the results are positive?", "study_sbrt"),
         ("is a scan worth it if it involves some radiation?", "imaging_radiation"),
         ("how many kinds of biopsy are there?", "biopsy"),
+        ("His letter says MSCC. What does that stand for?", "study_prostate_surgery"),
+        ("is radiation from a CT scan dangerous?", "imaging_radiation"),
+        ("how does the team decide on treatment?", "treatment"),
+        ("my back aches when sitting, does how fast it grows matter?", "symptom_factors"),
         ("I've had back pain since last night, is it constant with spinal mets?", "pain_character"),
     ],
 )
