@@ -86,7 +86,12 @@ webchat: $(WEBCHAT) ## Fetch rasa-webchat (pinned, integrity-checked; test-only)
 # before for the parts whose data, domain, config and project code (components/base.py)
 # are unchanged; it cannot see inside the spaCy pipeline or the encoder's weights, so a
 # change there retrains everything (--force).
-$(MODEL): $(SPACY_PIPELINE)/meta.json $(ENCODER)/.installed $(TRAINING_INPUTS)
+# The names of the training inputs, rewritten only when they change, so that a removed or
+# renamed training file retrains the model as an added or edited one does.
+TRAINING_FILE_LIST := $(STAMPS)/training-files
+$(shell mkdir -p $(STAMPS) && { echo '$(TRAINING_INPUTS)' | cmp -s - $(TRAINING_FILE_LIST) || echo '$(TRAINING_INPUTS)' > $(TRAINING_FILE_LIST); })
+
+$(MODEL): $(SPACY_PIPELINE)/meta.json $(ENCODER)/.installed $(TRAINING_INPUTS) $(TRAINING_FILE_LIST)
 	$(PYTHON) -m spine_assistant.train $(if $(filter $(SPACY_PIPELINE)/meta.json $(ENCODER)/.installed,$?),--force) \
 		--fixed-model-name spine --out models
 

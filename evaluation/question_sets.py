@@ -45,6 +45,7 @@ VALIDATION_FILES = (
     SETS_DIR / "validation_safety_probe15.yml",
     SETS_DIR / "validation_safety_probe16.yml",
     SETS_DIR / "validation_safety_probe17.yml",
+    SETS_DIR / "validation_safety_probe18.yml",
     SETS_DIR / "validation_answerability_probe.yml",
     SETS_DIR / "validation_answerability_probe2.yml",
     SETS_DIR / "validation_understanding_probe.yml",

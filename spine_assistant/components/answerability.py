@@ -245,6 +245,7 @@ class AnswerabilityCheck(ProjectComponent):
         return (
             word.isalnum()
             and not NUMBER_WITH_UNIT.fullmatch(word)
+            and not token.like_num  # "twenty nineteen", typed by voice
             and len(word) > 2
             and word not in STOP_WORDS
             and word not in self._common

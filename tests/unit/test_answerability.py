@@ -77,6 +77,7 @@ def test_a_word_the_page_never_uses_is_refused_and_named(
         "what is the treat ment for spinal metastasis",  # a known word typed as two
         "My dad Bartholomew loves cycling. What is the treatment?",  # outside the question
         "72M, 68yo, 3wks: what is the treatment?",  # ages and times of clinical notes
+        "since twenty nineteen, what is the treatment?",  # numbers typed by voice
     ],
 )
 def test_covered_questions_keep_their_answer(

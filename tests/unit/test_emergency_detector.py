@@ -36,6 +36,14 @@ DESCRIBED_EMERGENCIES = [
     # a learning or a group cue does not reach a sign said to be so now
     "I learnt that the hard way: I can't pass urine since last night.",
     "Lots of people with cancer get back pain, but my wife's legs have gone weak today.",
+    # retention seen in a catheter bag, weight refused, a foot that drops, feeling lost
+    "Mum's catheter bag is still empty this evening and she has had plenty to drink.",
+    "He won't put any weight on his legs since breakfast.",
+    "my right foot flops when I walk, started on Monday",
+    "I can't feel when I'm weeing since yesterday",
+    "I've not been able to feel the saddle area since noon",
+    "known breast ca, sudden onset severe thoracic pain 1hr ago",
+    "is it normal to not feel when you're peeing? it just happened",
     # paralysis and "stopped working" wording
     "I think I'm going paralysed",
     "his legs have just stopped working",
@@ -544,6 +552,14 @@ MENTIONS = [
     "As a district nurse I've met lots of patients with weak legs from this. Who does the biopsy?",
     "Paralysis keeps coming up in our team meetings. Which cancers spread to the spine?",
     "Saddle numbness and retention are what we got drilled on. What are the risk factors?",
+    # a show or a game, a warning that does not apply, dated in other ways, at life's end
+    "Watched a hospital drama where a man couldn't walk after his cancer spread. Which scans?",
+    "The saddle numbness warning doesn't apply to me. What is a biopsy?",
+    "In my D&D campaign a knight's legs go weak. What does the page say about symptoms?",
+    "In winter 2020 his legs went weak from a disc. Which cancers spread to the spine?",
+    "In '19 I had retention after an operation. Is myeloma one of the cancers that spread?",
+    "My grandmother was in a hospice; in her last weeks she couldn't walk. What are the risks?",
+    "Three years before, my uncle was paralysed by a tumour but he walks now. Is it curable?",
 ]
 
 
