@@ -67,6 +67,7 @@ from spine_assistant.knowledge.lexicon import (
     PERSON_LABEL,
     PSEUDO_NEGATION_LABEL,
     RED_FLAG_LABEL,
+    RETRACTED_LABEL,
     SAFETY_SPANS_KEY,
     SYMPTOM_LABEL,
     TERMINATE_LABEL,
@@ -112,7 +113,7 @@ LINKING_WORDS = frozenset({"in", "of", "for", "with", "on"})
 # an aside about someone ("her dad, who's being treated for prostate cancer, hasn't …")
 ASIDE_WORDS = frozenset({"who", "whose", "which"})
 ASIDE_LENGTH = 12
-ANYONE = frozenset({"a", "an", "any", "every", "each"})  # "a patient", "any person"
+ANYONE = frozenset({"a", "an", "any", "every", "each", "one"})  # "a patient", "one pt … another"
 THEY = frozenset({"they", "them", "their"})
 PEOPLE = frozenset(
     {"people", "patients", "someone", "somebody", "anyone", "anybody", "everyone", "children"}
@@ -145,6 +146,7 @@ class FlagContext(TimeReading):
         # written only the writer and the writer's own are someone ("my character can't
         # walk" is made up, "my husband can't walk" is not)
         fiction = bool(spans(doc, CONTEXT_SPANS_KEY, FICTION_LABEL))
+        self.retracted = bool(spans(doc, CONTEXT_SPANS_KEY, RETRACTED_LABEL))
         self.particular_people = [
             p for p in self.people if not self._anyone(p) and (not fiction or self._writers(p))
         ]
@@ -421,6 +423,9 @@ class FlagContext(TimeReading):
             # "need 2 know if i shud go, cant pee since last nite", "supposing his legs
             # have gone weak since last night"
             found -= {"hypothetical", "possibility"}
+        if self.retracted:
+            # "hypothetically if someone … - ok not hypothetically, it's me"
+            found -= {"hypothetical", "possibility", "learning"}
         if self._claimed(flag):
             # "Your page says 'loss of control of the bladder'. That's exactly what's been
             # happening to me since Saturday."

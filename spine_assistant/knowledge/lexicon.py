@@ -30,6 +30,7 @@ DIRECTIONS = ("forward", "backward")
 GENERAL_LABEL = "GENERAL"
 GENERAL_HERE_LABEL = "GENERAL_HERE"
 FICTION_LABEL = "FICTION"
+RETRACTED_LABEL = "RETRACTED"
 CURRENT_LABEL = "CURRENT"
 PSEUDO_NEGATION_LABEL = "PSEUDO_NEGATION"
 NORMAL_STATE_LABEL = "NORMAL_STATE"
@@ -42,8 +43,8 @@ def cue_label(modifier: str, direction: str) -> str:
 
 @dataclass(frozen=True)
 class ContextCues:
-    """Cue phrases by modifier and direction, plus learning, fiction, present-time and
-    scope-ending ones."""
+    """Cue phrases by modifier and direction, plus learning, fiction, retracting,
+    present-time and scope-ending ones."""
 
     directed: dict[str, dict[str, list[Cue]]]
     pseudo_negation: list[Cue]
@@ -51,6 +52,7 @@ class ContextCues:
     general: list[Cue]
     general_here: list[Cue]
     fiction: list[Cue]
+    retracted: list[Cue]
     current: list[Cue]
     terminate: list[Cue]
 
@@ -67,6 +69,7 @@ class ContextCues:
         pairs += [(GENERAL_LABEL, phrase) for phrase in self.general]
         pairs += [(GENERAL_HERE_LABEL, phrase) for phrase in self.general_here]
         pairs += [(FICTION_LABEL, phrase) for phrase in self.fiction]
+        pairs += [(RETRACTED_LABEL, phrase) for phrase in self.retracted]
         pairs += [(CURRENT_LABEL, phrase) for phrase in self.current]
         pairs += [(TERMINATE_LABEL, phrase) for phrase in self.terminate]
         return pairs
@@ -171,6 +174,7 @@ def _context(raw: dict[str, Any]) -> ContextCues:
         general=list(raw["general"]),
         general_here=list(raw["general_here"]),
         fiction=list(raw["fiction"]),
+        retracted=list(raw["retracted"]),
         current=list(raw["current"]),
         terminate=list(raw["terminate"]),
     )

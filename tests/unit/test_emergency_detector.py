@@ -44,6 +44,11 @@ DESCRIBED_EMERGENCIES = [
     "I've not been able to feel the saddle area since noon",
     "known breast ca, sudden onset severe thoracic pain 1hr ago",
     "is it normal to not feel when you're peeing? it just happened",
+    # a frame taken back: the sign is the writer's after all
+    "Asking for revision - no, not for revision, it's me: I can't feel my bottom since lunch.",
+    "hypothetically, what if someone's legs gave way? not hypothetically, an hour ago",
+    # a policy named, not written: the resident's sign is news
+    "Care home: a resident has been incontinent twice today. Our policy says to check here.",
     # paralysis and "stopped working" wording
     "I think I'm going paralysed",
     "his legs have just stopped working",
@@ -560,6 +565,12 @@ MENTIONS = [
     "In '19 I had retention after an operation. Is myeloma one of the cancers that spread?",
     "My grandmother was in a hospice; in her last weeks she couldn't walk. What are the risks?",
     "Three years before, my uncle was paralysed by a tumour but he walks now. Is it curable?",
+    # a scene, a case written up, a policy, "before that", one patient and another
+    "In the film, the character loses control of her bladder. How is it diagnosed?",
+    "Writing up a case where the patient had saddle numbness last yr. Which scans are used?",
+    "I'm drafting our care home policy: new incontinence means 999. Which cancers spread?",
+    "Before that she couldn't stand, but surgery fixed it. What are the goals of surgery?",
+    "Why does one patient get weak legs and another not?",
 ]
 
 
