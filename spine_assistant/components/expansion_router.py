@@ -37,9 +37,9 @@ from spine_assistant.knowledge.topics import ABBREVIATION_ENTITY
 # an emergency or a request for personal advice keeps its reply, whatever else it asks
 KEEP = frozenset({EMERGENCY_INTENT, "personal_advice"})
 MEANING_WORDS = frozenset({"mean", "means", "meaning"})
-# between "what is" and the abbreviation: "what is the 'MESCC'", "what's an SBRT"
 # "What does it stand for?" asks about the sentence before
 BACK_REFERENCES = frozenset({"it", "that", "this", "they", "those", "these"})
+# between "what is" and the abbreviation: "what is the 'MESCC'", "what's an SBRT"
 FILLERS = frozenset({"a", "an", "the", "'", '"', "‘", "’", "“", "”", "this", "that"})
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
+from spine_assistant.components.flag_spans import SCOPE_BREAKS
 from spine_assistant.knowledge import Knowledge, Lexicon
 
 # "how", "what"… cues count only at the start of their sentence or of a clause after a
@@ -30,8 +31,6 @@ OPENING_FILLER = frozenset(
     "i'd like to i want wondering".split()
 )
 OPENING_TOKENS = 4
-# a cue may also open a clause after these
-CLAUSE_PUNCTUATION = frozenset({",", "-", "–", ":", ";"})
 # kinds of thing the page names without ever explaining them
 NAMED_ONLY = ("syndrome", "cancer_type")
 ABBREVIATION = re.compile(r"\(([A-Za-z0-9]{2,10})\)")
@@ -236,7 +235,7 @@ def entities_in(
 def _clause_start(tokens: Tokens, index: int) -> int:
     """Where the clause holding token `index` starts: after the last comma, dash, colon or
     semicolon before it ("no weakness, no bladder probs, just wondering how long …")."""
-    breaks = [i + 1 for i in range(index) if tokens[i] in CLAUSE_PUNCTUATION]
+    breaks = [i + 1 for i in range(index) if tokens[i] in SCOPE_BREAKS]
     return breaks[-1] if breaks else 0
 
 
