@@ -52,6 +52,7 @@ VALIDATION_FILES = (
     SETS_DIR / "validation_understanding_probe.yml",
     SETS_DIR / "validation_understanding_probe2.yml",
     SETS_DIR / "validation_understanding_probe3.yml",
+    SETS_DIR / "validation_understanding_probe4.yml",
     SETS_DIR / "validation_relayed_probe.yml",
     SETS_DIR / "validation_relayed_probe2.yml",
     SETS_DIR / "validation_relayed_probe3.yml",

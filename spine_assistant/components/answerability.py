@@ -56,6 +56,8 @@ OUT_OF_SCOPE = "out_of_scope"
 # in a clinical note, not a subject the page might lack
 NUMBER_WITH_UNIT = re.compile(r"\d+[a-z]{0,3}")
 NOT_ON_PAGE_ENTITY = "not_on_page"
+# a known word split by voice typing or a slip of the space bar into at most this many
+SPLIT_PARTS = 3
 VOCABULARY_FILE = "vocabulary.json"
 
 
@@ -256,11 +258,14 @@ class AnswerabilityCheck(ProjectComponent):
         )
 
     def _split_word(self, token: Any) -> bool:
-        """One half of a known word typed as two ("multi disciplinary", "key hole")."""
+        """Part of a known word typed as two or three ("multi disciplinary", "key hole",
+        "met a stasis" from voice typing)."""
         doc, i = token.doc, token.i
-        before = doc[i - 1].lower_ + token.lower_ if i > 0 else ""
-        after = token.lower_ + doc[i + 1].lower_ if i + 1 < len(doc) else ""
-        return before in self._known or after in self._known
+        for start in range(max(0, i - SPLIT_PARTS + 1), i + 1):
+            for end in range(max(start + 2, i + 1), min(start + SPLIT_PARTS, len(doc)) + 1):
+                if "".join(t.lower_ for t in doc[start:end]) in self._known:
+                    return True
+        return False
 
     def _dropped_g(self, word: str) -> bool:
         """Text-speak that drops the final g ("smokin", "anythin") of a common or known word."""

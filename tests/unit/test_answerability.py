@@ -75,6 +75,7 @@ def test_a_word_the_page_never_uses_is_refused_and_named(
         "what is the treatmnet for spinal metastasis",  # a typo of a known word
         "what is the treatment for spianl metastasis",  # two letters swapped
         "what is the treat ment for spinal metastasis",  # a known word typed as two
+        "what is the treatment for spinal met a stasis",  # ... or three, by voice typing
         "My dad Bartholomew loves cycling. What is the treatment?",  # outside the question
         "72M, 68yo, 3wks: what is the treatment?",  # ages and times of clinical notes
         "since twenty nineteen, what is the treatment?",  # numbers typed by voice

@@ -43,6 +43,14 @@ def reader(knowledge: Knowledge, lexicon: Lexicon, nlp: Any) -> QuestionReader:
         ("could a CT scan miss a small tumour?", "ct_scan", "accurate"),
         ("how do doctors decide between a needle and a surgical biopsy?", "biopsy", "decided"),
         ("legs fine, bladder fine - so how long does a biopsy take?", "biopsy", "how long"),
+        ("what do they actually do in a decompression operation?", "surgery_goals", "during"),
+        ("could having a biopsy make the cancer spread?", "biopsy", "spread the cancer"),
+        ("does it travel to the backbone in the bloodstream?", "definition", "travels"),
+        ("who sponsored the prostate surgery study?", "study_prostate_surgery", "who pays"),
+        ("which tumours respond to a cure?", "cure", "which cancers"),
+        ("can we get a hospice place near home?", "treatment", "help or support"),
+        ("is there a way to treat it without an operation?", "treatment", "without surgery"),
+        ("do statins lower the risk of lymphoma in the cord?", "risk_weak_immune", "lowers"),
     ],
 )
 def test_a_kind_the_topic_does_not_give_is_refused(
@@ -73,6 +81,11 @@ def test_a_kind_the_topic_does_not_give_is_refused(
         ("how does the team decide on treatment?", "treatment"),
         ("my back aches when sitting, does how fast it grows matter?", "symptom_factors"),
         ("I've had back pain since last night, is it constant with spinal mets?", "pain_character"),
+        ("what kinds of cancer move to the backbone?", "common_cancers"),
+        ("does it matter what type of tumour it is for a cure?", "cure"),
+        ("can the sample be taken without an operation?", "biopsy"),
+        ("is there anything that can reduce the risk of getting it?", "prevention"),
+        ("blood cancers like myeloma, do they reach the spine?", "less_common_cancers"),
     ],
 )
 def test_what_the_topic_gives_is_not_refused(
