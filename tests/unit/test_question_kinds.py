@@ -51,6 +51,10 @@ def reader(knowledge: Knowledge, lexicon: Lexicon, nlp: Any) -> QuestionReader:
         ("can we get a hospice place near home?", "treatment", "help or support"),
         ("is there a way to treat it without an operation?", "treatment", "without surgery"),
         ("do statins lower the risk of lymphoma in the cord?", "risk_weak_immune", "lowers"),
+        ("what's the usual SBRT dose?", "study_sbrt", "doses"),
+        ("MRI wait time?", "mri", "how long"),
+        ("bx complications?", "biopsy", "risks"),
+        ("which painkillers work for spinal mets?", "pain_character", "medicines"),
     ],
 )
 def test_a_kind_the_topic_does_not_give_is_refused(
@@ -86,6 +90,8 @@ def test_a_kind_the_topic_does_not_give_is_refused(
         ("can the sample be taken without an operation?", "biopsy"),
         ("is there anything that can reduce the risk of getting it?", "prevention"),
         ("blood cancers like myeloma, do they reach the spine?", "less_common_cancers"),
+        ("is the radiation dose from a CT scan lower than radiotherapy?", "imaging_radiation"),
+        ("can medications that weaken immunity lead to spinal lymphoma?", "risk_weak_immune"),
     ],
 )
 def test_what_the_topic_gives_is_not_refused(
