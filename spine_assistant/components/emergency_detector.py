@@ -93,6 +93,10 @@ CLAUSE_WORDS = AND_WORDS | BECAUSE
 CHANGE_WORDS = frozenset(
     {"new", "also", "now", "worse", "worsening", "weaker", "increasing", "progressive", "plus"}
 )
+# a clinical note's word for a sign that has just begun ("known ca, new bilat leg weakness,
+# retaining - mgmt?"): said before the question, in a clause of its own, it is reported
+ONSET_WORDS = frozenset({"new", "acute", "worsening", "progressive", "increasing"})
+ONSET_REACH = 2
 # "I don't now", "he doesn't now", "she isn't now": not so now (not "can't now")
 DENYING_AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "am", "has", "have"})
 # words from a bare "since" to the past time it dates from ("since my diagnosis last year")
@@ -454,7 +458,19 @@ class FlagContext(TimeReading):
             or self.says_now(sentence)
             or not is_question(sentence)
             or self._now_right_after(sentence)
+            or self._noted_before_the_question(flag.span)
         )
+
+    def _noted_before_the_question(self, flag: Any) -> bool:
+        """A sign with an onset word in a clause before the one that asks ("known ca, new
+        bilat leg weakness, retaining - mgmt?"); not "is new leg weakness a red flag?"."""
+        sentence = flag.sent
+        before = self.doc[max(sentence.start, flag.start - ONSET_REACH) : flag.start]
+        onset = flag[0].lower_ in ONSET_WORDS or (
+            any(t.lower_ in ONSET_WORDS for t in before)
+            and not any(breaks(t, SCOPE_BREAKS) for t in before)
+        )
+        return onset and any(breaks(t, SCOPE_BREAKS) for t in self.doc[flag.end : sentence.end - 1])
 
 
 def _normal_state(flag: Any, context: FlagContext) -> str | None:

@@ -22,8 +22,9 @@ from spine_assistant.components.flag_spans import SCOPE_BREAKS
 from spine_assistant.knowledge import Knowledge, Lexicon
 
 # "how", "what"… cues count only at the start of their sentence or of a clause after a
-# comma or dash, after these at most ("so how long…", "do you know how many…"): "does
-# how fast it grows matter?" asks no duration. Definitions ("what is Turcot syndrome?")
+# comma or dash, after these at most ("so how long…", "do you know how many…"), or at
+# the very end of a fragment ("keyhole recovery how long?"): "does how fast it grows
+# matter?" asks no duration. Definitions ("what is Turcot syndrome?")
 # count only at the start of their sentence.
 OPENING_WORDS = frozenset({"how", "what", "which", "when", "what's"})
 OPENING_FILLER = frozenset(
@@ -249,8 +250,17 @@ def asks(kind: dict[str, Any], tokens: Tokens) -> bool:
         starts = find(tokens, cue)
         if cue[0] in OPENING_WORDS:
             starts = [
-                s for s in starts if set(tokens[_clause_start(tokens, s) : s]) <= OPENING_FILLER
+                s
+                for s in starts
+                if set(tokens[_clause_start(tokens, s) : s]) <= OPENING_FILLER
+                or _ends_sentence(tokens, s + len(cue))
             ]
         if starts:
             return True
     return False
+
+
+def _ends_sentence(tokens: Tokens, end: int) -> bool:
+    """Only punctuation after `end`: a fragment that asks at its end ("cervical spine mets
+    how often?")."""
+    return all(not token.isalnum() for token in tokens[end:])

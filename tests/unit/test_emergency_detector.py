@@ -60,6 +60,8 @@ DESCRIBED_EMERGENCIES = [
     "I can't empty my bladder",
     # clinical notes
     "known ca, new bilat leg weakness, retaining",
+    # a new sign noted before the question that asks what to do
+    "breast ca, new weakness both legs - plan?",
     "72M prostate ca, new onset LL weakness, ?MSCC",
     "pt unable to weight bear since this am",
     # first person and carers, typos
@@ -342,6 +344,8 @@ DESCRIBED_EMERGENCIES = [
 ]
 
 MENTIONS = [
+    # a new sign asked about in its own clause is a general question
+    "is new leg weakness a red flag in spinal mets?",
     # normal findings; a long-standing sign unchanged; a "since" dated in the past; stories
     "Lower limb power 5/5 bilaterally, sensation intact. What does a CT scan show?",
     "Power normal in both legs, no retention. Which cancers spread to the spine?",

@@ -55,6 +55,9 @@ def reader(knowledge: Knowledge, lexicon: Lexicon, nlp: Any) -> QuestionReader:
         ("MRI wait time?", "mri", "how long"),
         ("bx complications?", "biopsy", "risks"),
         ("which painkillers work for spinal mets?", "pain_character", "medicines"),
+        ("can u fly w spinal mets", "definition", "day to day"),
+        ("keyhole op under GA?", "keyhole_surgery", "feels like"),
+        ("open vs needle bx accuracy", "biopsy", "accurate"),
     ],
 )
 def test_a_kind_the_topic_does_not_give_is_refused(
@@ -92,6 +95,8 @@ def test_a_kind_the_topic_does_not_give_is_refused(
         ("blood cancers like myeloma, do they reach the spine?", "less_common_cancers"),
         ("is the radiation dose from a CT scan lower than radiotherapy?", "imaging_radiation"),
         ("can medications that weaken immunity lead to spinal lymphoma?", "risk_weak_immune"),
+        ("which cancers travel to the backbone?", "common_cancers"),
+        ("does a lifestyle thing like exercise cause it?", "lifestyle_causes"),
     ],
 )
 def test_what_the_topic_gives_is_not_refused(
@@ -168,6 +173,7 @@ def test_two_named_things_set_against_each_other_are_not_ranked(
             "give figures for bowel cancer",
         ),
         ("what % of spinal mets are in the thoracic spine?", "give figures for thoracic spine"),
+        ("lumbar spine mets how often?", "give figures for lumbar spine"),
         ("what percentage of cancer patients get spinal mets?", None),
     ],
 )
