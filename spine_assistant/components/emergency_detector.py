@@ -97,6 +97,23 @@ CHANGE_WORDS = frozenset(
 # retaining - mgmt?"): said before the question, in a clause of its own, it is reported
 ONSET_WORDS = frozenset({"new", "acute", "worsening", "progressive", "increasing"})
 ONSET_REACH = 2
+# a last clause that asks what to do about the note before it ("bladder scan 750, known
+# spinal mets - escalate?"): what it is about is happening
+ACTION_WORDS = frozenset(
+    "escalate escalation admit admission plan mgmt management urgent urgently asap refer "
+    "referral transfer 999 ambulance a&e advice advise".split()
+)
+ACTION_PHRASES = (
+    ("next", "step"),
+    ("next", "steps"),
+    ("same", "day"),
+    ("what", "to", "do"),
+    ("what", "now"),
+    ("what", "next"),
+    ("can", "it", "wait"),
+    ("should", "we", "wait"),
+    ("should", "i", "wait"),
+)
 # "I don't now", "he doesn't now", "she isn't now": not so now (not "can't now")
 DENYING_AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "am", "has", "have"})
 # words from a bare "since" to the past time it dates from ("since my diagnosis last year")
@@ -231,7 +248,9 @@ class FlagContext(TimeReading):
 
     def _since_a_past_time(self, cue: Any) -> bool:
         return cue.text.lower() == "since" and any(
-            past.sent.start == cue.sent.start and 0 <= past.start - cue.end <= SINCE_REACH
+            past.sent.start == cue.sent.start
+            and 0 <= past.start - cue.end <= SINCE_REACH
+            and not any(breaks(t, SCOPE_BREAKS) for t in self.doc[cue.end : past.start])
             for past in self.past_times
         )
 
@@ -462,15 +481,27 @@ class FlagContext(TimeReading):
         )
 
     def _noted_before_the_question(self, flag: Any) -> bool:
-        """A sign with an onset word in a clause before the one that asks ("known ca, new
-        bilat leg weakness, retaining - mgmt?"); not "is new leg weakness a red flag?"."""
+        """A sign in a clause before the one that asks, with an onset word ("known ca, new
+        bilat leg weakness, retaining - mgmt?") or a last clause asking what to do ("bladder
+        scan 750, known spinal mets - escalate?"); not "is new leg weakness a red flag?",
+        nor "leg weakness, incontinence - are these symptoms?"."""
         sentence = flag.sent
+        clause_breaks = [
+            t.i for t in self.doc[flag.end : sentence.end - 1] if breaks(t, SCOPE_BREAKS)
+        ]
+        if not clause_breaks:
+            return False
         before = self.doc[max(sentence.start, flag.start - ONSET_REACH) : flag.start]
         onset = flag[0].lower_ in ONSET_WORDS or (
             any(t.lower_ in ONSET_WORDS for t in before)
             and not any(breaks(t, SCOPE_BREAKS) for t in before)
         )
-        return onset and any(breaks(t, SCOPE_BREAKS) for t in self.doc[flag.end : sentence.end - 1])
+        asking = [t.lower_ for t in self.doc[clause_breaks[-1] + 1 : sentence.end]]
+        return (
+            onset
+            or bool(ACTION_WORDS & set(asking))
+            or any(has_phrase(asking, phrase) for phrase in ACTION_PHRASES)
+        )
 
 
 def _normal_state(flag: Any, context: FlagContext) -> str | None:
@@ -491,6 +522,11 @@ def _normal_state(flag: Any, context: FlagContext) -> str | None:
         return None
     lost = any(context.negates(state) and not lifelong(state) for state in states)
     return "lost" if lost else "normal"
+
+
+def has_phrase(words: list[str], phrase: tuple[str, ...]) -> bool:
+    width = len(phrase)
+    return any(tuple(words[i : i + width]) == phrase for i in range(len(words) - width + 1))
 
 
 def lifelong(state: Any) -> bool:

@@ -62,6 +62,11 @@ DESCRIBED_EMERGENCIES = [
     "known ca, new bilat leg weakness, retaining",
     # a new sign noted before the question that asks what to do
     "breast ca, new weakness both legs - plan?",
+    # ... or a last clause asking what to do about the note before it
+    "dribbling urine, bladder scan 700ml, known spinal mets - escalate?",
+    "paraplegic since 0500, previously mobile - next step?",
+    "saddle numbness found on PR exam - same day MRI?",
+    "urinary incont new today, lung ca - advice?",
     "72M prostate ca, new onset LL weakness, ?MSCC",
     "pt unable to weight bear since this am",
     # first person and carers, typos
@@ -346,6 +351,8 @@ DESCRIBED_EMERGENCIES = [
 MENTIONS = [
     # a new sign asked about in its own clause is a general question
     "is new leg weakness a red flag in spinal mets?",
+    "leg weakness, incontinence - are these symptoms?",
+    "paralysed by cord compression, rehab done, walking now - which cancers spread to the spine?",
     # normal findings; a long-standing sign unchanged; a "since" dated in the past; stories
     "Lower limb power 5/5 bilaterally, sensation intact. What does a CT scan show?",
     "Power normal in both legs, no retention. Which cancers spread to the spine?",
