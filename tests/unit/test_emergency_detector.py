@@ -67,6 +67,7 @@ DESCRIBED_EMERGENCIES = [
     "paraplegic since 0500, previously mobile - next step?",
     "saddle numbness found on PR exam - same day MRI?",
     "urinary incont new today, lung ca - advice?",
+    "Any weakness in your legs? - yes, since this morning",
     "72M prostate ca, new onset LL weakness, ?MSCC",
     "pt unable to weight bear since this am",
     # first person and carers, typos
@@ -352,6 +353,9 @@ MENTIONS = [
     # a new sign asked about in its own clause is a general question
     "is new leg weakness a red flag in spinal mets?",
     "leg weakness, incontinence - are these symptoms?",
+    # a form's or a nurse's question answered no
+    "Any numbness between your legs? - no. Which cancers spread to the spine?",
+    "Bladder trouble? no. How is it diagnosed?",
     "paralysed by cord compression, rehab done, walking now - which cancers spread to the spine?",
     # normal findings; a long-standing sign unchanged; a "since" dated in the past; stories
     "Lower limb power 5/5 bilaterally, sensation intact. What does a CT scan show?",
