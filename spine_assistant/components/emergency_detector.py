@@ -71,6 +71,7 @@ from spine_assistant.knowledge.lexicon import (
     SAFETY_SPANS_KEY,
     SYMPTOM_LABEL,
     TERMINATE_LABEL,
+    WHAT_TO_DO_LABEL,
     cue_label,
 )
 
@@ -97,23 +98,6 @@ CHANGE_WORDS = frozenset(
 # retaining - mgmt?"): said before the question, in a clause of its own, it is reported
 ONSET_WORDS = frozenset({"new", "acute", "worsening", "progressive", "increasing"})
 ONSET_REACH = 2
-# a last clause that asks what to do about the note before it ("bladder scan 750, known
-# spinal mets - escalate?"): what it is about is happening
-ACTION_WORDS = frozenset(
-    "escalate escalation admit admission plan mgmt management urgent urgently asap refer "
-    "referral transfer 999 ambulance a&e advice advise".split()
-)
-ACTION_PHRASES = (
-    ("next", "step"),
-    ("next", "steps"),
-    ("same", "day"),
-    ("what", "to", "do"),
-    ("what", "now"),
-    ("what", "next"),
-    ("can", "it", "wait"),
-    ("should", "we", "wait"),
-    ("should", "i", "wait"),
-)
 # "I don't now", "he doesn't now", "she isn't now": not so now (not "can't now")
 DENYING_AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "am", "has", "have"})
 # words from a bare "since" to the past time it dates from ("since my diagnosis last year")
@@ -168,6 +152,7 @@ class FlagContext(TimeReading):
         # walk" is made up, "my husband can't walk" is not)
         fiction = bool(spans(doc, CONTEXT_SPANS_KEY, FICTION_LABEL))
         self.retracted = bool(spans(doc, CONTEXT_SPANS_KEY, RETRACTED_LABEL))
+        self.what_to_do = spans(doc, CONTEXT_SPANS_KEY, WHAT_TO_DO_LABEL)
         self.particular_people = [
             p for p in self.people if not self._anyone(p) and (not fiction or self._writers(p))
         ]
@@ -496,11 +481,8 @@ class FlagContext(TimeReading):
             any(t.lower_ in ONSET_WORDS for t in before)
             and not any(breaks(t, SCOPE_BREAKS) for t in before)
         )
-        asking = [t.lower_ for t in self.doc[clause_breaks[-1] + 1 : sentence.end]]
-        return (
-            onset
-            or bool(ACTION_WORDS & set(asking))
-            or any(has_phrase(asking, phrase) for phrase in ACTION_PHRASES)
+        return onset or any(
+            clause_breaks[-1] < cue.start and cue.end <= sentence.end for cue in self.what_to_do
         )
 
 
@@ -522,11 +504,6 @@ def _normal_state(flag: Any, context: FlagContext) -> str | None:
         return None
     lost = any(context.negates(state) and not lifelong(state) for state in states)
     return "lost" if lost else "normal"
-
-
-def has_phrase(words: list[str], phrase: tuple[str, ...]) -> bool:
-    width = len(phrase)
-    return any(tuple(words[i : i + width]) == phrase for i in range(len(words) - width + 1))
 
 
 def lifelong(state: Any) -> bool:

@@ -31,6 +31,7 @@ GENERAL_LABEL = "GENERAL"
 GENERAL_HERE_LABEL = "GENERAL_HERE"
 FICTION_LABEL = "FICTION"
 RETRACTED_LABEL = "RETRACTED"
+WHAT_TO_DO_LABEL = "WHAT_TO_DO"
 CURRENT_LABEL = "CURRENT"
 PSEUDO_NEGATION_LABEL = "PSEUDO_NEGATION"
 NORMAL_STATE_LABEL = "NORMAL_STATE"
@@ -44,7 +45,7 @@ def cue_label(modifier: str, direction: str) -> str:
 @dataclass(frozen=True)
 class ContextCues:
     """Cue phrases by modifier and direction, plus learning, fiction, retracting,
-    present-time and scope-ending ones."""
+    what-to-do, present-time and scope-ending ones."""
 
     directed: dict[str, dict[str, list[Cue]]]
     pseudo_negation: list[Cue]
@@ -53,6 +54,7 @@ class ContextCues:
     general_here: list[Cue]
     fiction: list[Cue]
     retracted: list[Cue]
+    what_to_do: list[Cue]
     current: list[Cue]
     terminate: list[Cue]
 
@@ -70,6 +72,7 @@ class ContextCues:
         pairs += [(GENERAL_HERE_LABEL, phrase) for phrase in self.general_here]
         pairs += [(FICTION_LABEL, phrase) for phrase in self.fiction]
         pairs += [(RETRACTED_LABEL, phrase) for phrase in self.retracted]
+        pairs += [(WHAT_TO_DO_LABEL, phrase) for phrase in self.what_to_do]
         pairs += [(CURRENT_LABEL, phrase) for phrase in self.current]
         pairs += [(TERMINATE_LABEL, phrase) for phrase in self.terminate]
         return pairs
@@ -175,6 +178,7 @@ def _context(raw: dict[str, Any]) -> ContextCues:
         general_here=list(raw["general_here"]),
         fiction=list(raw["fiction"]),
         retracted=list(raw["retracted"]),
+        what_to_do=list(raw["what_to_do"]),
         current=list(raw["current"]),
         terminate=list(raw["terminate"]),
     )
