@@ -118,6 +118,8 @@ LINKING_WORDS = frozenset({"in", "of", "for", "with", "on"})
 # an aside about someone ("her dad, who's being treated for prostate cancer, hasn't …")
 ASIDE_WORDS = frozenset({"who", "whose", "which"})
 ASIDE_LENGTH = 12
+# words from "which" to the ending it tells of ("which then cleared up")
+ENDING_REACH = 2
 ANYONE = frozenset({"a", "an", "any", "every", "each", "one"})  # "a patient", "one pt … another"
 THEY = frozenset({"they", "them", "their"})
 PEOPLE = frozenset(
@@ -127,6 +129,8 @@ PEOPLE = frozenset(
 # said of a group, a few words into the clause that names it
 GROUPS = (PEOPLE - {"someone", "somebody"}) | {"those", "men", "women"}
 RELATIVES = frozenset({"who", "whose", "that"})
+# a group someone has in front of them: "these patients with new weakness"
+PARTICULAR_GROUP = POSSESSIVES | {"these", "the", "both", "several"}
 GROUP_REACH = 4
 
 
@@ -163,17 +167,14 @@ class FlagContext(TimeReading):
             """The cues of `label` outside a pseudo-cue ("no idea", "on exam", "a while")."""
             return [cue for cue in spans(doc, CONTEXT_SPANS_KEY, label) if not inside(cue, pseudo)]
 
-        # "but that's …", "but it was …" goes on about what came before it
-        self.terminators = [
-            cue
-            for cue in cues(TERMINATE_LABEL)
-            if not (cue.text == "but" and doc[cue.end : cue.end + 1].text in ANAPHORS)
-        ]
         current = spans(doc, CONTEXT_SPANS_KEY, CURRENT_LABEL)  # "ever since", "exam today"
 
         # "on exam today" is a clinician's examination, not a student's
-        self.is_learning = fiction or bool(cues(GENERAL_LABEL))
-        self.learning_sentences = {cue.sent.start for cue in cues(GENERAL_HERE_LABEL)}
+        # "I'm a med student but this is about my own dad": not learning after all
+        self.is_learning = not self.retracted and (fiction or bool(cues(GENERAL_LABEL)))
+        self.learning_sentences = {
+            cue.sent.start for cue in cues(GENERAL_HERE_LABEL) if not self.retracted
+        }
         self.findings = [
             span.start
             for span in doc.spans.get(SAFETY_SPANS_KEY, [])
@@ -197,6 +198,17 @@ class FlagContext(TimeReading):
                 cue for cue in negations if not inside(cue, signs_with_negation)
             ]
         resolved = found[("historical", "backward")] + found[("negated", "backward")]
+        # "but that's …", "but it was …" goes on about what came before it, and so does
+        # "which" before an ending ("retention after her op, which sorted itself in a day")
+        self.terminators = [
+            cue
+            for cue in cues(TERMINATE_LABEL)
+            if not (cue.text == "but" and doc[cue.end : cue.end + 1].text in ANAPHORS)
+            and not (
+                cue.text.lower() == "which"
+                and any(0 <= end.start - cue.end <= ENDING_REACH for end in resolved)
+            )
+        ]
         # "he's fine now" says nothing is happening now; "since last month" is not over;
         # "I didn't then and I don't now" says it is not so now
         self.current = [
@@ -406,10 +418,13 @@ class FlagContext(TimeReading):
         if any(pair == ("used", "to") for pair in pairwise(t.lower_ for t in flag)):
             found.add("historical")  # "my legs used to give way"
         if "historical" in found and (
-            self._still_so_after(flag) or self._worsening_after(flag) or self._now_before(flag)
+            self._still_so_after(flag)
+            or self._worsening_after(flag)
+            or (self._now_before(flag) and not self._ended_right_after(flag))
+            or self._dated_now(flag)
         ):
             # "… before his diagnosis and still can't", "… getting worse", "cancer for two
-            # years and since the weekend he can't walk"
+            # years and since the weekend he can't walk"; not "now the weakness has gone"
             found -= {"historical"}
         second_hand = self.stories.second_hand(flag)
         if second_hand:
@@ -440,18 +455,55 @@ class FlagContext(TimeReading):
             found -= {"reported", "hypothetical", "possibility", "learning"}
         return frozenset(found)
 
+    def _dated_now(self, flag: Any) -> bool:
+        """The flag's own clause says it is new (a present time right after it, or an
+        onset word at it), and no past time reaching it dates the flag itself: "had a
+        stroke in 2016, new leg weakness today", "can't walk since 6am, had polio in
+        2019"; not "new leg weakness in 2019 that cleared up", "legs weak yesterday,
+        fine now"."""
+        before = self.doc[max(flag.sent.start, flag.start - 1) : flag.start]
+        onset = any(t.lower_ in ONSET_WORDS for t in [*before, flag[0]])
+        return (onset or self._now_just_after(flag)) and all(
+            self._dates_something_else(cue, flag)
+            for cue in self.reaching(flag, "historical", "backward")
+        )
+
+    def _dates_something_else(self, cue: Any, flag: Any) -> bool:
+        """A past time after the flag in a clause of its own that names something else
+        before it ("…, had polio in 2019", "…, breast ca dx 2019")."""
+        clause_breaks = [t.i for t in self.doc[flag.end : cue.start] if breaks(t, SCOPE_BREAKS)]
+        if not clause_breaks:
+            return False
+        return any(
+            t.is_alpha and not t.is_stop for t in self.doc[clause_breaks[-1] + 1 : cue.start]
+        )
+
+    def _ended_right_after(self, flag: Any) -> bool:
+        """An ending right after the flag, in its sentence ("the weakness has gone")."""
+        return any(
+            cue.sent.start == flag.sent.start and 0 <= cue.start - flag.end <= ENDING_REACH
+            for cue in self.cues[("historical", "backward")]
+        )
+
     def _said_of_a_group(self, flag: Any) -> bool:
-        """A group and "who", "whose" or "that" at most GROUP_REACH words before the flag,
-        in its clause, unless someone is said to be one of the group."""
+        """A group and "who", "whose", "that" or "with" at most GROUP_REACH words before
+        the flag, in its clause ("a trial for patients whose legs have gone weak", "we
+        scan a lot of patients with leg weakness"), unless someone is said to be one of
+        the group, or the group is a counted or particular one ("two patients with new
+        weakness on the ward", "our patients with …")."""
         start = max(flag.sent.start + 1, flag.start - GROUP_REACH)
         for index in range(flag.start - 1, start - 1, -1):
             token = self.doc[index]
             if breaks(token, SCOPE_BREAKS):
                 return False
-            if token.lower_ in RELATIVES and self.doc[index - 1].lower_ in GROUPS:
+            if token.lower_ in RELATIVES | {"with"} and self.doc[index - 1].lower_ in GROUPS:
+                before = [t for t in self.doc[max(index - 4, 0) : index - 1]]
                 # "mum is one of those patients who can't walk" is about mum
-                before = [t.lower_ for t in self.doc[max(index - 4, 0) : index - 1]]
-                return not any(pair == ("one", "of") for pair in pairwise(before))
+                if any(pair == ("one", "of") for pair in pairwise(t.lower_ for t in before)):
+                    return False
+                return token.lower_ != "with" or not any(
+                    t.like_num or t.lower_ in PARTICULAR_GROUP for t in before[-2:]
+                )
         return False
 
     def is_described(self, flag: RedFlag) -> bool:
@@ -507,10 +559,10 @@ def _normal_state(flag: Any, context: FlagContext) -> str | None:
 
 
 def lifelong(state: Any) -> bool:
-    """ "has never had bladder control" (spina bifida): a function never there is no
-    new sign."""
-    doc = state.doc
-    return state.start > 0 and doc[state.start - 1].lower_ == "never" and state[0].lower_ == "had"
+    """ "has never had bladder control", "I've never had normal bladder control" (spina
+    bifida): a function never there is no new sign."""
+    words = [t.lower_ for t in state.doc[max(state.start - 2, 0) : state.start + 1]]
+    return ("never", "had") in pairwise(words)
 
 
 def _red_flag(span: Any, context: FlagContext) -> RedFlag | None:

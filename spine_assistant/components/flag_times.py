@@ -96,6 +96,20 @@ class TimeReading:
             for cue in self.current
         )
 
+    def _now_just_after(self, flag: Any) -> bool:
+        """A present time (not a length of time) right after the flag, in its clause and
+        outside any past time ("had a stroke in 2016, legs went weak this morning")."""
+        return any(
+            cue.sent.start == flag.sent.start
+            and cue[0].lower_ not in DURATION_STARTS
+            and not cue[0].text[:1].isdigit()
+            and 0 <= cue.start - flag.end <= NOW_AFTER_FLAG
+            and not inside(cue, self.past_times)
+            and not inside(cue, self.pseudo_cues)  # "ever since" dates from what came before
+            and not any(breaks(token, SCOPE_BREAKS) for token in self.doc[flag.end : cue.start])
+            for cue in self.current
+        )
+
     def _now_before(self, flag: Any) -> bool:
         """A present time (not a length of time) a few words before the flag, in its
         clause and outside any past time ("since the weekend he can't walk"; not "since

@@ -42,6 +42,8 @@ COMPARATIVES = frozenset(
     "more less most least higher lower better worse faster slower likelier commoner".split()
 )
 COMPARISON = "comparison"
+DENIALS = frozenset({"no", "not", "without", "nil", "never", "neither"})
+DENIAL_REACH = 3  # words before a named pair that may deny it ("not asking about X or Y")
 NUMBER = "number"
 # the page's figures are for all cancers and the whole spine
 FIGURES_NOT_BROKEN_DOWN = frozenset({"cancer_type", "spine_region"})
@@ -189,6 +191,11 @@ class QuestionReader:
         for first, second in pairwise(inside):
             same_kind = first.get("entity") == second.get("entity")
             if not same_kind or first.get("value") == second.get("value"):
+                continue
+            # "no leg weakness or numbness, just a sore back - is it worse when…": a pair
+            # said to be absent is not what is compared
+            opening = [t.lower_ for t in sentence if t.idx < int(first["start"])][-DENIAL_REACH:]
+            if set(opening) & DENIALS:
                 continue
             between = {t.lower_ for t in sentence if first["end"] <= t.idx < second["start"]}
             if between & SET_AGAINST or ("or" in between and COMPARATIVES & set(tokens)):

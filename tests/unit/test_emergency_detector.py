@@ -347,9 +347,35 @@ DESCRIBED_EMERGENCIES = [
     "Watched a documentary last night and since then my legs have gone weak. What is MSCC?",
     "My friend posted on Facebook that her husband couldn't walk last night. What is MSCC?",
     "Diagnosed with breast cancer in 2019, and since the early hours I can't pass urine.",
+    # a sign dated now in its own clause, after a past time that dates something else
+    "knee replacement in 2015, new weakness in both legs today",
+    "bowel ca dx 2021, legs went numb this afternoon",
+    "unable to stand since 5am, previously independent, lung ca diagnosed in 2018 - plan?",
+    "cannot pass urine since last night, had a hernia repair in 2012",
+    # bowel incontinence in its plain words
+    "since teatime he's leaked poo three times and not noticed",
+    # a learner who says it is about someone of their own after all
+    "I'm a nursing student but this is about my own mum: her bottom and inner thighs went numb "
+    "tonight",
 ]
 
 MENTIONS = [
+    # a function never there, or come back
+    "I was born with spina bifida and have never had normal bladder control. What is a biopsy?",
+    "His bladder control returned after the operation. Is keyhole surgery quicker to recover from?",
+    # an ending right after the sign, whatever comes before it
+    "Now the numbness in my feet has gone, what causes spinal metastases?",
+    "Dad couldn't pass urine after his hip operation, which sorted itself by the evening. "
+    "What is MSCC?",
+    # long-standing since a dated event
+    "My brother has been paralysed from the chest down since a rugby injury in the eighties. "
+    "Which cancers spread to the spine?",
+    "grandad had a stroke 2011, left leg weak ever since. what is a ct scan for?",
+    # a sign said of a group, or read in a list or a teaching context
+    "Our ward sees a lot of patients with leg weakness. What does the SBRT study compare?",
+    "I noticed incontinence in a list of complications. What else is on it?",
+    "What are the goals of surgery? It's for a journal club on paraplegia.",
+    "Untreated it may result in paraplegia. Who decides on treatment?",
     # a new sign asked about in its own clause is a general question
     "is new leg weakness a red flag in spinal mets?",
     "leg weakness, incontinence - are these symptoms?",

@@ -155,6 +155,18 @@ def test_asking_whether_a_condition_is_listed_is_answered(
         ("which cancers are more likely to spread to the spine?", "common_cancers", False),
         # the page itself compares MRI with other scans
         ("is MRI or CT better for finding it?", "mri", False),
+        # a pair said to be absent is not what is compared
+        (
+            "no leg weakness or numbness, only an ache - does moving make the pain worse?",
+            "pain_character",
+            False,
+        ),
+        # a treatment asked about as different for one kind of tumour
+        (
+            "is a myeloma in the backbone treated differently to other spinal secondaries?",
+            "treatment",
+            True,
+        ),
     ],
 )
 def test_two_named_things_set_against_each_other_are_not_ranked(
