@@ -21,7 +21,7 @@ from typing import Any, cast
 
 import spacy
 from spacy.language import Language
-from spacy.pipeline import AttributeRuler, EntityRuler, SpanRuler
+from spacy.pipeline import AttributeRuler, EntityRuler, Lemmatizer, SpanRuler
 
 from spine_assistant.knowledge import load_lexicon
 from spine_assistant.knowledge.lexicon import (
@@ -56,6 +56,25 @@ def as_phrases(nlp: Language, pattern: Any) -> list[Any]:
     ]
 
 
+def add_capitalised_lemmas(nlp: Language) -> None:
+    """The lookup lemmatizer looks a word up as it is written, and its table holds only
+    lower-case words: "Legs buckled on the stairs" kept the lemma "Legs", so a red flag
+    or cue written with a lemma missed any word that opens a sentence or is shouted
+    ("LEGS GONE WEAK"). The table learns each word and lemma with a capital and in
+    capitals too."""
+    import spacy_lookups_data
+    import srsly
+
+    path = Path(str(spacy_lookups_data.en["lemma_lookup"]))
+    lemmas: dict[str, str] = srsly.read_gzip_json(path.with_name(f"{path.name}.gz"))
+    table = cast(Lemmatizer, nlp.get_pipe("lemmatizer")).lookups.get_table("lemma_lookup")
+    pairs = list(lemmas.items()) + [(lemma, lemma) for lemma in set(lemmas.values())]
+    for word, lemma in pairs:
+        for written in (word[:1].upper() + word[1:], word.upper()):
+            if written != word and written not in table:
+                table.set(written, lemma)
+
+
 def build(lexicon: Lexicon) -> Language:
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
@@ -79,6 +98,7 @@ def build(lexicon: Lexicon) -> Language:
         ),
     )
     nlp.initialize()  # loads the lookup tables; the rulers are filled afterwards
+    add_capitalised_lemmas(nlp)
 
     # NORM, not LOWER: the tokenizer splits "can't" into "ca" (norm "can") + "n't", so
     # the shorthand "ca" (cancer) must not rewrite it. The page's word becomes the norm

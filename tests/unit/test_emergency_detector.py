@@ -354,12 +354,28 @@ DESCRIBED_EMERGENCIES = [
     "cannot pass urine since last night, had a hernia repair in 2012",
     # bowel incontinence in its plain words
     "since teatime he's leaked poo three times and not noticed",
+    # a sign's first word with a capital, or shouted
+    "Legs buckled on the way to the loo tonight.",
+    "CAN'T MOVE MY LEGS SINCE TEATIME",
+    # signs in other words
+    "nothing was coming out when she tried to pee all morning",
+    "pins and needles from the waist down since breakfast",
+    "pins and needles round his groin since he got up",
+    "He was walking normally till yesterday. Prostate cancer.",
+    "since lunchtime no urge at all to pee",
+    "it's scary to not be able to feel my legs properly, it began tonight",
+    "new difficulty initiating micturition overnight, known prostate mets",
+    "she keeps soiling without knowing, it started on Sunday",
+    "wanted the toilet and couldn't go, six hours now",
+    "the radiotherapy fixed it in May but there's weakness back in his legs since Tuesday",
     # a learner who says it is about someone of their own after all
     "I'm a nursing student but this is about my own mum: her bottom and inner thighs went numb "
     "tonight",
 ]
 
 MENTIONS = [
+    # a sign that went within hours
+    "She had a numb bum after her epidural, but it went in a few hours. Which cancers spread?",
     # a function never there, or come back
     "I was born with spina bifida and have never had normal bladder control. What is a biopsy?",
     "His bladder control returned after the operation. Is keyhole surgery quicker to recover from?",

@@ -88,6 +88,20 @@ def test_entities_get_canonical_ids(nlp: Any, text: str, expected: tuple[str, st
     assert expected in entities(nlp, text)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Knees buckled", ["knee", "buckle"]),
+        ("FEET FELT NUMB", ["foot", "feel", "numb"]),
+        ("Feel it", ["feel", "it"]),
+    ],
+)
+def test_a_word_with_capitals_gets_its_lemma(nlp: Any, text: str, expected: list[str]) -> None:
+    """The lookup table holds lower-case words; a sentence's first word or a shouted one
+    must get the same lemma."""
+    assert [token.lemma_ for token in nlp(text)] == expected
+
+
 def test_red_flags_and_person_references_are_marked(nlp: Any) -> None:
     doc = nlp("my dad can't walk and lost control of his bladder")
     labels = [(span.label_, span.text) for span in doc.spans["safety"]]
