@@ -85,7 +85,9 @@ webchat: $(WEBCHAT) ## Fetch rasa-webchat (pinned, integrity-checked; test-only)
 # Retrains only when training inputs changed. Rasa's cache then reuses what it trained
 # before for the parts whose data, domain, config and project code (components/base.py)
 # are unchanged; it cannot see inside the spaCy pipeline or the encoder's weights, so a
-# change there retrains everything (--force).
+# change there retrains everything (--force). After a change to training examples only
+# (data/nlu/), Rasa's incremental training starts from the last model (--finetune, see
+# spine_assistant/train.py), or trains from scratch when Rasa refuses.
 # The names of the training inputs, rewritten only when they change, so that a removed or
 # renamed training file retrains the model as an added or edited one does.
 TRAINING_FILE_LIST := $(STAMPS)/training-files
@@ -93,6 +95,7 @@ $(shell mkdir -p $(STAMPS) && { echo '$(TRAINING_INPUTS)' | cmp -s - $(TRAINING_
 
 $(MODEL): $(SPACY_PIPELINE)/meta.json $(ENCODER)/.installed $(TRAINING_INPUTS) $(TRAINING_FILE_LIST)
 	$(PYTHON) -m spine_assistant.train $(if $(filter $(SPACY_PIPELINE)/meta.json $(ENCODER)/.installed,$?),--force) \
+		$(if $(and $(wildcard $(MODEL)),$(filter data/nlu/%,$?),$(if $(filter-out data/nlu/% $(TRAINING_FILE_LIST),$?),,yes)),--finetune $(MODEL)) \
 		--fixed-model-name spine --out models
 
 train: $(MODEL) ## Train the model (only when data, config or lexicon changed)

@@ -69,9 +69,17 @@ def _product(bands: list[csr_matrix], other: Array) -> Array:
 
 
 class BlockMatrix:
-    """[sparse | dense] side by side, with the two products the objective takes."""
+    """[sparse | dense] side by side, with the two products the objective takes, and the
+    width of each featurizer's block."""
 
-    def __init__(self, sparse: csr_matrix, dense: Array, bands: int = CORES) -> None:
+    def __init__(
+        self,
+        sparse: csr_matrix,
+        dense: Array,
+        bands: int = CORES,
+        widths: list[int] | None = None,
+    ) -> None:
+        self.widths = widths or [sparse.shape[1], dense.shape[1]]
         sparse = sparse.astype(np.float64).tocsr()
         self._split = sparse.shape[1]
         self._row_bands = _bands(sparse, bands)
@@ -110,6 +118,7 @@ def features(messages: list[Message]) -> BlockMatrix:
     return BlockMatrix(
         hstack(sparse, format="csr") if sparse else csr_matrix((len(messages), 0)),
         np.hstack(dense) if dense else np.zeros((len(messages), 0)),
+        widths=[block.shape[1] for block in sparse + dense],
     )
 
 
@@ -119,13 +128,26 @@ class BlockLogisticRegressionClassifier(FingerprintsProjectCode, LogisticRegress
 
     _by_row: Array | None = None  # coef_ transposed, made at the first prediction
 
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            **LogisticRegressionClassifier.get_default_config(),
+            # iterations when `rasa train --finetune` starts from the earlier model's
+            # coefficients (docs/decisions.md)
+            "finetune_max_iter": 100,
+        }
+
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
         labels = np.array([e.get(INTENT) for e in examples])
         if len(set(labels)) < 3:
             # binary problems take another path in scikit-learn: leave them to Rasa's
             return super().train(training_data)
-        fit_on_blocks(self.clf, features(examples), labels)
+        # finetuning (`rasa train --finetune`), Rasa loads the earlier model's classifier
+        earlier = self.clf if hasattr(self.clf, "coef_") else None
+        fit_on_blocks(
+            self.clf, features(examples), labels, earlier, self.config["finetune_max_iter"]
+        )
         self._by_row = None
         self.persist()
         return self._resource
@@ -177,10 +199,18 @@ class BlockLogisticRegressionClassifier(FingerprintsProjectCode, LogisticRegress
         return self._by_row
 
 
-def fit_on_blocks(classifier: Any, matrix: BlockMatrix, labels: npt.NDArray[np.str_]) -> None:
+def fit_on_blocks(
+    classifier: Any,
+    matrix: BlockMatrix,
+    labels: npt.NDArray[np.str_],
+    earlier: Any = None,
+    finetune_max_iter: int = 0,
+) -> None:
     """What `LogisticRegression.fit` does for a multinomial L-BFGS fit, on `matrix`:
     the same objective, class weights, tolerance and iteration limit
-    (multinomial_lbfgs.py)."""
+    (multinomial_lbfgs.py). From an `earlier` classifier of the same intents and blocks
+    no narrower than before, the fit starts at its coefficients and takes at most
+    `finetune_max_iter` iterations."""
     settings = classifier.get_params()
     encoder = LabelEncoder()
     classes = encoder.fit_transform(labels)
@@ -189,9 +219,33 @@ def fit_on_blocks(classifier: Any, matrix: BlockMatrix, labels: npt.NDArray[np.s
     )
     objective = MultinomialObjective(matrix, classes, class_weight[classes], 1.0 / settings["C"])
     start = np.zeros((matrix.shape[1] + 1, len(encoder.classes_)))
-    weights, _, iterations = minimise(objective, start, settings["max_iter"], settings["tol"])
+    warm = earlier is not None and warm_start(start, earlier, matrix.widths, encoder.classes_)
+    limit = finetune_max_iter if warm else settings["max_iter"]
+    weights, _, iterations = minimise(objective, start, limit, settings["tol"])
     classifier.classes_ = encoder.classes_
     classifier.coef_ = np.ascontiguousarray(weights[:-1].T)
     classifier.intercept_ = weights[-1].copy()
     classifier.n_iter_ = np.asarray([iterations], dtype=np.int32)
     classifier.n_features_in_ = matrix.shape[1]
+    classifier.block_widths_ = np.asarray(matrix.widths, dtype=np.int64)
+
+
+def warm_start(start: Array, earlier: Any, widths: list[int], classes: Any) -> bool:
+    """Fills `start` with the earlier classifier's coefficients, when it knew the same
+    intents and each featurizer's block is at least as wide as it was: Rasa's finetuning
+    appends a word it has not seen to the end of the count vectorizer's vocabulary, so
+    a block's earlier columns keep their places and a new column starts at zero."""
+    old_widths = [int(width) for width in getattr(earlier, "block_widths_", [])]
+    if (
+        not np.array_equal(getattr(earlier, "classes_", []), classes)
+        or len(old_widths) != len(widths)
+        or any(old > new for old, new in zip(old_widths, widths, strict=True))
+    ):
+        return False
+    old_rows = np.asarray(earlier.coef_).T
+    old_start = new_start = 0
+    for old, new in zip(old_widths, widths, strict=True):
+        start[new_start : new_start + old] = old_rows[old_start : old_start + old]
+        old_start, new_start = old_start + old, new_start + new
+    start[-1] = earlier.intercept_
+    return True

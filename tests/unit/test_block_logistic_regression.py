@@ -29,6 +29,7 @@ from spine_assistant.components.block_logistic_regression import (
     BlockLogisticRegressionClassifier,
     BlockMatrix,
     fit_on_blocks,
+    warm_start,
 )
 
 
@@ -175,3 +176,42 @@ def test_features_of_another_width_take_rasas_path(tmp_path: Path) -> None:
     narrower = featurised("m", counts[0][:, :50], vectors[0], labels[0])
     with pytest.raises(ValueError):  # what Rasa's own prediction does with such a row
         component.process([narrower])
+
+
+def finetuned(counts: csr_matrix, vectors: np.ndarray, labels: np.ndarray, limit: int) -> Any:
+    """A fit on [counts | vectors], then one on the same rows with a new word appended to
+    the counts (as Rasa's finetuning appends it), starting from the first."""
+    earlier = LogisticRegression(max_iter=300, class_weight="balanced", tol=1e-4)
+    fit_on_blocks(earlier, BlockMatrix(counts, vectors, widths=[60, 12]), labels)
+    new_word = csr_matrix(np.arange(counts.shape[0]).reshape(-1, 1) % 2, dtype=float)
+    wider = hstack([counts, new_word]).tocsr()
+    later = LogisticRegression(max_iter=300, class_weight="balanced", tol=1e-4)
+    fit_on_blocks(later, BlockMatrix(wider, vectors, widths=[61, 12]), labels, earlier, limit)
+    return earlier, later
+
+
+def test_finetuning_starts_from_the_earlier_coefficients_in_their_columns() -> None:
+    counts, vectors, labels = problem()
+    earlier, later = finetuned(counts, vectors, labels, limit=0)
+    np.testing.assert_array_equal(later.coef_[:, :60], earlier.coef_[:, :60])
+    np.testing.assert_array_equal(later.coef_[:, 60], 0.0)  # the new word starts at zero
+    np.testing.assert_array_equal(later.coef_[:, 61:], earlier.coef_[:, 60:])
+    np.testing.assert_array_equal(later.intercept_, earlier.intercept_)
+    assert later.block_widths_.tolist() == [61, 12]
+
+
+def test_finetuning_iterates_at_most_its_own_limit() -> None:
+    counts, vectors, labels = problem()
+    _, later = finetuned(counts, vectors, labels, limit=4)
+    assert 0 < later.n_iter_[0] <= 4
+
+
+def test_other_intents_or_narrower_blocks_start_from_zero() -> None:
+    counts, vectors, labels = problem()
+    earlier = LogisticRegression(max_iter=50, class_weight="balanced")
+    fit_on_blocks(earlier, BlockMatrix(counts, vectors, widths=[60, 12]), labels)
+    start = np.zeros((73, 5))
+    assert warm_start(start, earlier, [60, 12], earlier.classes_)
+    assert not warm_start(np.zeros((73, 5)), earlier, [59, 13], earlier.classes_)
+    assert not warm_start(np.zeros((73, 5)), earlier, [60, 12], earlier.classes_[::-1])
+    assert not warm_start(np.zeros((73, 5)), LogisticRegression(), [60, 12], earlier.classes_)

@@ -14,7 +14,7 @@ from rasa.shared.nlu.training_data.message import Message
 from scipy.sparse import coo_matrix, csr_matrix
 
 from spine_assistant import train
-from spine_assistant.train import sparse_fingerprint
+from spine_assistant.train import sparse_fingerprint, without_finetuning
 
 
 def matrix(value: float = 1.5, column: int = 2, columns: int = 5) -> coo_matrix:
@@ -144,3 +144,17 @@ def test_a_message_is_digested_again_after_rasa_changes_it() -> None:
     after_set = train.message_fingerprint(changed)
     changed.add_features(Features(matrix(), FEATURE_TYPE_SEQUENCE, TEXT, "f"))
     assert len({before, after_set, train.message_fingerprint(changed)}) == 3
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (["--finetune", "models/spine.tar.gz", "--out", "models"], ["--out", "models"]),
+        (["--out", "models", "--finetune"], ["--out", "models"]),
+        (["--force", "--out", "models"], ["--force", "--out", "models"]),
+    ],
+)
+def test_a_refused_finetuning_trains_from_scratch_with_the_other_options(
+    options: list[str], expected: list[str]
+) -> None:
+    assert without_finetuning(options) == expected

@@ -36,14 +36,18 @@ def test_the_report_splits_each_run_and_checks_the_targets() -> None:
     runs = [
         Run("clean clone", 150.0, {"BlockLogisticRegressionClassifier": 46.0, "RulePolicy": 1.0}),
         Run("nothing new", 89.0, {"BlockLogisticRegressionClassifier": 45.0}),
-        Run("one more", 89.5, {"BlockLogisticRegressionClassifier": 45.0}),
+        Run("one more from scratch", 89.5, {"BlockLogisticRegressionClassifier": 45.0}),
+        Run("one more", 60.4, {"BlockLogisticRegressionClassifier": 12.0}),
         Run("reworded", 29.5, {"RulePolicy": 1.0}),
     ]
     report = render(runs, "2 cores, test")
 
     assert "| clean clone | 150 | 46 | 1 | 103 |" in report
     assert "Full train from a clean clone: 150 s, target ≤ 90 s: **missed**" in report
-    assert "one training example added 90 s, target ≤ 30 s: **missed**" in report
+    assert (
+        "one training example added 60 s, target ≤ 30 s: **missed** (90 s from scratch)" in report
+    )
+    assert "`finetune_max_iter` iterations: 12 s" in report
     assert "one domain.yml response reworded 30 s, target ≤ 30 s: met" in report
     assert "about 61 s" in report  # encoding: clean clone minus nothing new
     assert "Other components: RulePolicy." in report
