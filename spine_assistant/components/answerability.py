@@ -23,7 +23,6 @@ import difflib
 import hashlib
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext
@@ -47,6 +46,7 @@ from spine_assistant.components.base import ProjectComponent
 from spine_assistant.components.preamble_augmenter import is_preamble_copy
 from spine_assistant.components.question_kinds import QuestionReader
 from spine_assistant.components.questions import asking_sentences
+from spine_assistant.components.spacy_pipeline import english_lookups
 from spine_assistant.knowledge import load_knowledge, load_lexicon
 from spine_assistant.knowledge.paths import KNOWLEDGE_DIR, PROJECT_ROOT
 from spine_assistant.knowledge.topics import FAQ_INTENT_PREFIX
@@ -77,11 +77,7 @@ def _adjacent_swaps(word: str) -> list[str]:
 def _common_english(log_probability: float) -> set[str]:
     """Lower-case words at least this frequent in general English (the word
     probabilities spacy-lookups-data ships for spaCy's English)."""
-    import spacy_lookups_data
-    import srsly
-
-    path = Path(str(spacy_lookups_data.en["lexeme_prob"]))
-    table: dict[str, float] = srsly.read_gzip_json(path.with_name(f"{path.name}.gz"))
+    table: dict[str, float] = english_lookups("lexeme_prob")
     return {
         word
         for word, value in table.items()

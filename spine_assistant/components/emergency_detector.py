@@ -461,11 +461,18 @@ class FlagContext(TimeReading):
         stroke in 2016, new leg weakness today", "can't walk since 6am, had polio in
         2019"; not "new leg weakness in 2019 that cleared up", "legs weak yesterday,
         fine now"."""
-        before = self.doc[max(flag.sent.start, flag.start - 1) : flag.start]
-        onset = any(t.lower_ in ONSET_WORDS for t in [*before, flag[0]])
-        return (onset or self._now_just_after(flag)) and all(
+        return (self._onset_at(flag, reach=1) or self._now_just_after(flag)) and all(
             self._dates_something_else(cue, flag)
             for cue in self.reaching(flag, "historical", "backward")
+        )
+
+    def _onset_at(self, flag: Any, reach: int) -> bool:
+        """An onset word opening the flag ("new leg weakness") or at most `reach` words
+        before it in its clause ("new bilat leg weakness")."""
+        before = self.doc[max(flag.sent.start, flag.start - reach) : flag.start]
+        return flag[0].lower_ in ONSET_WORDS or (
+            any(t.lower_ in ONSET_WORDS for t in before)
+            and not any(breaks(t, SCOPE_BREAKS) for t in before)
         )
 
     def _dates_something_else(self, cue: Any, flag: Any) -> bool:
@@ -497,7 +504,7 @@ class FlagContext(TimeReading):
             if breaks(token, SCOPE_BREAKS):
                 return False
             if token.lower_ in RELATIVES | {"with"} and self.doc[index - 1].lower_ in GROUPS:
-                before = [t for t in self.doc[max(index - 4, 0) : index - 1]]
+                before = list(self.doc[max(index - 4, 0) : index - 1])
                 # "mum is one of those patients who can't walk" is about mum
                 if any(pair == ("one", "of") for pair in pairwise(t.lower_ for t in before)):
                     return False
@@ -528,12 +535,7 @@ class FlagContext(TimeReading):
         ]
         if not clause_breaks:
             return False
-        before = self.doc[max(sentence.start, flag.start - ONSET_REACH) : flag.start]
-        onset = flag[0].lower_ in ONSET_WORDS or (
-            any(t.lower_ in ONSET_WORDS for t in before)
-            and not any(breaks(t, SCOPE_BREAKS) for t in before)
-        )
-        return onset or any(
+        return self._onset_at(flag, ONSET_REACH) or any(
             clause_breaks[-1] < cue.start and cue.end <= sentence.end for cue in self.what_to_do
         )
 

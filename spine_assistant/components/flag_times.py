@@ -87,26 +87,35 @@ class TimeReading:
             for cue in self.current
         )
 
+    def _in_reach(self, cue: Any, flag: Any, reach: int, after: bool) -> bool:
+        """The cue at most `reach` words after (or before) the flag, in its clause."""
+        start, end = (flag.end, cue.start) if after else (cue.end, flag.start)
+        return (
+            cue.sent.start == flag.sent.start
+            and 0 <= end - start <= reach
+            and not any(breaks(token, SCOPE_BREAKS) for token in self.doc[start:end])
+        )
+
+    def _a_point_of_now(self, cue: Any) -> bool:
+        """A present time that is no length of time ("for a day", "3 days") and lies
+        outside any past time."""
+        return (
+            cue[0].lower_ not in DURATION_STARTS
+            and not cue[0].text[:1].isdigit()
+            and not inside(cue, self.past_times)
+        )
+
     def _now_at(self, flag: Any) -> bool:
         """A present-time cue right after the flag, in its clause."""
-        return any(
-            cue.sent.start == flag.sent.start
-            and flag.end <= cue.start <= flag.end + NOW_AFTER_FLAG
-            and not any(breaks(token, SCOPE_BREAKS) for token in self.doc[flag.end : cue.start])
-            for cue in self.current
-        )
+        return any(self._in_reach(cue, flag, NOW_AFTER_FLAG, after=True) for cue in self.current)
 
     def _now_just_after(self, flag: Any) -> bool:
         """A present time (not a length of time) right after the flag, in its clause and
         outside any past time ("had a stroke in 2016, legs went weak this morning")."""
         return any(
-            cue.sent.start == flag.sent.start
-            and cue[0].lower_ not in DURATION_STARTS
-            and not cue[0].text[:1].isdigit()
-            and 0 <= cue.start - flag.end <= NOW_AFTER_FLAG
-            and not inside(cue, self.past_times)
+            self._a_point_of_now(cue)
             and not inside(cue, self.pseudo_cues)  # "ever since" dates from what came before
-            and not any(breaks(token, SCOPE_BREAKS) for token in self.doc[flag.end : cue.start])
+            and self._in_reach(cue, flag, NOW_AFTER_FLAG, after=True)
             for cue in self.current
         )
 
@@ -115,12 +124,7 @@ class TimeReading:
         clause and outside any past time ("since the weekend he can't walk"; not "since
         the stroke his legs", nor "in 2009 I couldn't pee for a day and needed a catheter")."""
         return any(
-            cue.sent.start == flag.sent.start
-            and cue[0].lower_ not in DURATION_STARTS
-            and not cue[0].text[:1].isdigit()
-            and 0 <= flag.start - cue.end <= NOW_BEFORE_FLAG
-            and not inside(cue, self.past_times)
-            and not any(breaks(token, SCOPE_BREAKS) for token in self.doc[cue.end : flag.start])
+            self._a_point_of_now(cue) and self._in_reach(cue, flag, NOW_BEFORE_FLAG, after=False)
             for cue in self.current
         )
 

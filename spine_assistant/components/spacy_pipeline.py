@@ -56,17 +56,23 @@ def as_phrases(nlp: Language, pattern: Any) -> list[Any]:
     ]
 
 
+def english_lookups(table: str) -> dict[str, Any]:
+    """One of the English tables spacy-lookups-data ships (gzipped next to the path
+    its registry gives)."""
+    import spacy_lookups_data
+    import srsly
+
+    path = Path(str(spacy_lookups_data.en[table]))
+    return cast(dict[str, Any], srsly.read_gzip_json(path.with_name(f"{path.name}.gz")))
+
+
 def add_capitalised_lemmas(nlp: Language) -> None:
     """The lookup lemmatizer looks a word up as it is written, and its table holds only
     lower-case words: "Legs buckled on the stairs" kept the lemma "Legs", so a red flag
     or cue written with a lemma missed any word that opens a sentence or is shouted
     ("LEGS GONE WEAK"). The table learns each word and lemma with a capital and in
     capitals too."""
-    import spacy_lookups_data
-    import srsly
-
-    path = Path(str(spacy_lookups_data.en["lemma_lookup"]))
-    lemmas: dict[str, str] = srsly.read_gzip_json(path.with_name(f"{path.name}.gz"))
+    lemmas: dict[str, str] = english_lookups("lemma_lookup")
     table = cast(Lemmatizer, nlp.get_pipe("lemmatizer")).lookups.get_table("lemma_lookup")
     pairs = list(lemmas.items()) + [(lemma, lemma) for lemma in set(lemmas.values())]
     for word, lemma in pairs:
