@@ -62,6 +62,7 @@ from spine_assistant.knowledge.lexicon import (
     FICTION_LABEL,
     GENERAL_HERE_LABEL,
     GENERAL_LABEL,
+    KNOWN_TO_TEAM_LABEL,
     MODIFIERS,
     NORMAL_STATE_LABEL,
     PERSON_LABEL,
@@ -98,6 +99,10 @@ CHANGE_WORDS = frozenset(
 # retaining - mgmt?"): said before the question, in a clause of its own, it is reported
 ONSET_WORDS = frozenset({"new", "acute", "worsening", "progressive", "increasing"})
 ONSET_REACH = 2
+# present-time words that say a sign goes on, not when it began ("weak for months now")
+LASTING_PRESENT = frozenset({"now", "currently"})
+# "the team know about it", not "the doctors know about the mets"
+SAID_BEFORE = frozenset({"it", "this", "that", "them", "these", "those", "all"})
 # "I don't now", "he doesn't now", "she isn't now": not so now (not "can't now")
 DENYING_AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "am", "has", "have"})
 # words from a bare "since" to the past time it dates from ("since my diagnosis last year")
@@ -231,6 +236,7 @@ class FlagContext(TimeReading):
         # past time says how long, not now
         self.current = [cue for cue in self.current if not self._since_a_past_time(cue)]
 
+        self.known_to_team = cues(KNOWN_TO_TEAM_LABEL)
         self.stories = RelayedStories(self)
 
     def _denied_now(self, cue: Any) -> bool:
@@ -453,7 +459,30 @@ class FlagContext(TimeReading):
             # "Your page says 'loss of control of the bladder'. That's exactly what's been
             # happening to me since Saturday."
             found -= {"reported", "hypothetical", "possibility", "learning"}
+        if self._known_to_team(flag):
+            found.add("known")  # "his legs have been weak for months, the doctors know"
         return frozenset(found)
+
+    def _known_to_team(self, flag: Any) -> bool:
+        """The message says the care team knows of the sign (not "about the mets"),
+        and neither an onset word at it nor a time in its sentence says when it began
+        ("since Friday")."""
+        known_of_the_sign = [
+            cue
+            for cue in self.known_to_team
+            if self.doc[cue.end : cue.end + 1].text.lower() not in {"about", "of"}
+            or self.doc[cue.end + 1 : cue.end + 2].text.lower() in SAID_BEFORE
+        ]
+        return (
+            bool(known_of_the_sign)
+            and not self._onset_at(flag, ONSET_REACH)
+            and not any(
+                cue.sent.start == flag.sent.start
+                and self._a_point_of_now(cue)
+                and cue.text.lower() not in LASTING_PRESENT
+                for cue in self.current
+            )
+        )
 
     def _dated_now(self, flag: Any) -> bool:
         """The flag's own clause says it is new (a present time right after it, or an
@@ -578,9 +607,20 @@ def _red_flag(span: Any, context: FlagContext) -> RedFlag | None:
 
 
 def red_flags(doc: Any) -> tuple[list[RedFlag], FlagContext]:
+    """The red flags of the message; a question mark that ends a question opens none
+    ("radio or surgery? MSCC from prostate ca" is no "? MSCC", suspected compression)."""
     context = FlagContext(doc)
-    found = (_red_flag(span, context) for span in spans(doc, SAFETY_SPANS_KEY, RED_FLAG_LABEL))
+    found = (
+        _red_flag(span, context)
+        for span in spans(doc, SAFETY_SPANS_KEY, RED_FLAG_LABEL)
+        if not _ends_a_question(span[0])
+    )
     return [flag for flag in found if flag is not None], context
+
+
+def _ends_a_question(token: Any) -> bool:
+    """A "?" written right after a word, as a question ends ("surgery?"), not "- ? MSCC"."""
+    return token.text == "?" and token.i > 0 and not token.doc[token.i - 1].whitespace_
 
 
 def symptom_words_only_mentioned(doc: Any, context: FlagContext) -> bool:

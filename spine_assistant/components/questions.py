@@ -12,7 +12,8 @@ from typing import Any
 
 QUESTION_OPENERS = frozenset(
     "what is are can could does do how why which when will would should where who may might "
-    "tell explain describe list define".split()
+    "tell explain describe list define "
+    "wat wot wht whats wats hw".split()  # text-speak ("wat are the symptoms")
 )
 
 

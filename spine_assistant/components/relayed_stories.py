@@ -43,6 +43,9 @@ WOMEN = frozenset(
 # "he" and "she" (not "his" or "her", which only own something) stand for them
 GENDERED = {"he": MEN, "him": MEN, "she": WOMEN}
 SOMEONE = frozenset({"someone", "somebody"})
+# the pronouns of one man or one woman, as they may come back in what that person says
+SAME_PERSON = {"he": MEN, "him": MEN, "his": MEN, "himself": MEN}
+SAME_PERSON |= {"she": WOMEN, "her": WOMEN, "herself": WOMEN}
 # every word for a man, a woman or "someone" that a story may be about or told by
 OTHERS = MEN | WOMEN | SOMEONE
 # how far after a flag that is a noun its story's verb may come ("her paralysis was")
@@ -101,24 +104,29 @@ class RelayedStories:
         """ "A friend of mine fell over and said both legs went dead": someone in
         particular (not "my GP", not "a leaflet") says a sign with no one else's name
         ("I saw on TV that a man ended up paralysed") happened to them, in the past
-        tense: news, not a report of what can happen."""
+        tense: news, not a report of what can happen. Said of themselves ("Dad rang
+        saying he's been on the toilet for ages and nothing will come out"), it is
+        their news in any tense."""
         for cue in self.context.reaching(flag, "reported"):
-            told = self.doc[cue.end : flag.end]
-            if any(self.context.person_at(t.i) or t.lower_ in OTHERS for t in told) or not any(
-                t.lower_ in PAST_FORMS for t in told
-            ):
-                continue
-            speakers = [
+            before = [
                 p
                 for p in self.context.people
                 if p.sent.start == cue.sent.start and p.end <= cue.start
             ]
-            speaker = max(speakers, key=lambda p: p.start, default=None)
-            if (
-                speaker is not None
-                and speaker in self.context.particular_people
-                and speaker.text.lower() not in POSSESSIVES
+            speakers = [
+                p
+                for p in before
+                if p in self.context.particular_people and p.text.lower() not in POSSESSIVES
+            ]
+            told = self.doc[cue.end : flag.end]
+            named = [t for t in told if self.context.person_at(t.i) or t.lower_ in OTHERS]
+            if named and any(
+                all(_stands_for(t.lower_, speaker[-1].lower_) for t in named)
+                for speaker in speakers
             ):
+                return True
+            nearest = max(before, key=lambda p: p.start, default=None)
+            if not named and nearest in speakers and any(t.lower_ in PAST_FORMS for t in told):
                 return True
         return False
 
@@ -288,3 +296,9 @@ class RelayedStories:
             )
             for question in later
         )
+
+
+def _stands_for(pronoun: str, speaker: str) -> bool:
+    """ "he" after "Dad" or "he", "her" after "Mum" or "she": the speaker again."""
+    words = SAME_PERSON.get(pronoun)
+    return words is not None and (speaker in words or SAME_PERSON.get(speaker) is words)

@@ -33,6 +33,7 @@ FICTION_LABEL = "FICTION"
 RETRACTED_LABEL = "RETRACTED"
 WHAT_TO_DO_LABEL = "WHAT_TO_DO"
 CURRENT_LABEL = "CURRENT"
+KNOWN_TO_TEAM_LABEL = "KNOWN_TO_TEAM"
 PSEUDO_NEGATION_LABEL = "PSEUDO_NEGATION"
 NORMAL_STATE_LABEL = "NORMAL_STATE"
 TERMINATE_LABEL = "TERMINATE"
@@ -45,7 +46,7 @@ def cue_label(modifier: str, direction: str) -> str:
 @dataclass(frozen=True)
 class ContextCues:
     """Cue phrases by modifier and direction, plus learning, fiction, retracting,
-    what-to-do, present-time and scope-ending ones."""
+    what-to-do, present-time, known-to-the-team and scope-ending ones."""
 
     directed: dict[str, dict[str, list[Cue]]]
     pseudo_negation: list[Cue]
@@ -56,6 +57,7 @@ class ContextCues:
     retracted: list[Cue]
     what_to_do: list[Cue]
     current: list[Cue]
+    known_to_team: list[Cue]
     terminate: list[Cue]
 
     def labelled_phrases(self) -> list[tuple[str, Cue]]:
@@ -74,6 +76,7 @@ class ContextCues:
         pairs += [(RETRACTED_LABEL, phrase) for phrase in self.retracted]
         pairs += [(WHAT_TO_DO_LABEL, phrase) for phrase in self.what_to_do]
         pairs += [(CURRENT_LABEL, phrase) for phrase in self.current]
+        pairs += [(KNOWN_TO_TEAM_LABEL, phrase) for phrase in self.known_to_team]
         pairs += [(TERMINATE_LABEL, phrase) for phrase in self.terminate]
         return pairs
 
@@ -180,6 +183,7 @@ def _context(raw: dict[str, Any]) -> ContextCues:
         retracted=list(raw["retracted"]),
         what_to_do=list(raw["what_to_do"]),
         current=list(raw["current"]),
+        known_to_team=list(raw["known_to_team"]),
         terminate=list(raw["terminate"]),
     )
 

@@ -135,3 +135,4 @@ def test_the_vocabulary_is_learnt_from_the_page_and_answerable_examples(
     # how people frame a question, not what they ask about (lexicon asking_words)
     assert loaded.missing_terms(nlp("wat shud i look out for, is there a checklist?")) == []
     assert loaded.missing_terms(nlp("flashcards for my dissertation: symptoms?")) == []
+    assert loaded.missing_terms(nlp("paramedic here: which symptoms matter?")) == []

@@ -371,6 +371,18 @@ DESCRIBED_EMERGENCIES = [
     # a learner who says it is about someone of their own after all
     "I'm a nursing student but this is about my own mum: her bottom and inner thighs went numb "
     "tonight",
+    # wiping or a bedpan not felt; nothing will come out; legs "like sleeping" or won't
+    # straighten; woken with it; someone who phoned to say it of themselves
+    "since this morning grandad can't feel a thing when he wipes himself",
+    "the patient in bay 4 can't feel the bedpan under him anymore, new this evening",
+    "been sat on the loo an hour and nothing will come out, I have bowel cancer in my spine",
+    "my mother legs are like sleeping from this morning and she fall two times",
+    "woke up with excruciating back pain, kidney ca in the spine, is that a symptom?",
+    "her legs won't straighten properly since lunch",
+    "My husband called from work saying he's been in the gents an hour and nothing will come out",
+    # the team knows of something else, or it is new since a day
+    "Since Tuesday his legs keep giving way. The oncologist knows about his spine mets.",
+    "her legs have been weak since Sunday, the GP knows",
 ]
 
 MENTIONS = [
@@ -628,6 +640,12 @@ MENTIONS = [
     "I'm drafting our care home policy: new incontinence means 999. Which cancers spread?",
     "Before that she couldn't stand, but surgery fixed it. What are the goals of surgery?",
     "Why does one patient get weak legs and another not?",
+    # a long-known sign the care team follows
+    "My legs have been a little weak for over a year and the doctors know. Can it be cured?",
+    "mum's feet have been numb for ages, her team know all about it - what does a CT show?",
+    # a question mark that ends a question; a question in text-speak
+    "keyhole or open surgery? MSCC treated last year, walking with a stick since",
+    "wat are the symptoms of spinal mets like weak legs",
 ]
 
 

@@ -97,6 +97,8 @@ def test_a_kind_the_topic_does_not_give_is_refused(
         ("can medications that weaken immunity lead to spinal lymphoma?", "risk_weak_immune"),
         ("which cancers travel to the backbone?", "common_cancers"),
         ("does a lifestyle thing like exercise cause it?", "lifestyle_causes"),
+        # the first step, not first thing in the morning
+        ("what's the first thing they check if they suspect spinal mets?", "examination"),
     ],
 )
 def test_what_the_topic_gives_is_not_refused(
