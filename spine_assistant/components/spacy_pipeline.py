@@ -8,7 +8,8 @@ tokenizer plus components whose data ship with the project or with spacy-lookups
   → span_ruler (red flags of spinal cord compression and person references,
     in doc.spans["safety"]) → span_ruler "context_ruler" (negation, past, hypothetical,
     learning and terminating cues, in doc.spans["context"]); both read by
-    spine_assistant/components/emergency_detector.py.
+    spine_assistant/components/emergency_detector.py, and both spaCy's span ruler with
+    each token pattern tried only where its first word is (gated_span_ruler.py).
 
 Usage: python -m spine_assistant.components.spacy_pipeline [OUTPUT_DIR]
 """
@@ -21,8 +22,9 @@ from typing import Any, cast
 
 import spacy
 from spacy.language import Language
-from spacy.pipeline import AttributeRuler, EntityRuler, Lemmatizer, SpanRuler
+from spacy.pipeline import AttributeRuler, EntityRuler, Lemmatizer
 
+from spine_assistant.components.gated_span_ruler import GatedSpanRuler
 from spine_assistant.knowledge import load_lexicon
 from spine_assistant.knowledge.lexicon import (
     CONTEXT_SPANS_KEY,
@@ -90,15 +92,17 @@ def build(lexicon: Lexicon) -> Language:
         EntityRuler, nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
     )
     span_ruler = cast(
-        SpanRuler,
+        GatedSpanRuler,
         nlp.add_pipe(
-            "span_ruler", config={"spans_key": SAFETY_SPANS_KEY, "phrase_matcher_attr": "LOWER"}
+            "gated_span_ruler",
+            name="span_ruler",
+            config={"spans_key": SAFETY_SPANS_KEY, "phrase_matcher_attr": "LOWER"},
         ),
     )
     context_ruler = cast(
-        SpanRuler,
+        GatedSpanRuler,
         nlp.add_pipe(
-            "span_ruler",
+            "gated_span_ruler",
             name="context_ruler",
             config={"spans_key": CONTEXT_SPANS_KEY, "phrase_matcher_attr": "LOWER"},
         ),
