@@ -380,6 +380,14 @@ DESCRIBED_EMERGENCIES = [
     "woke up with excruciating back pain, kidney ca in the spine, is that a symptom?",
     "her legs won't straighten properly since lunch",
     "My husband called from work saying he's been in the gents an hour and nothing will come out",
+    # signs asked about as questions, in words the patterns lacked
+    "my knee just goes when I stand, twice today, myeloma",
+    "is it the chemo? I've lost all the feeling in my left foot since breakfast",
+    "she hasn't been able to get her legs to move since tea time",
+    "can't tell if my bladder is full anymore since yesterday, is that the spine?",
+    "dad not can walk from this morning, he has prostate cancer",
+    "my legs have gone heavier every day this week, is that from the mets?",
+    "is it usual not to be able to pee for a whole day? myeloma",
     # the team knows of something else, or it is new since a day
     "Since Tuesday his legs keep giving way. The oncologist knows about his spine mets.",
     "her legs have been weak since Sunday, the GP knows",
