@@ -53,7 +53,7 @@ from spine_assistant.components.flag_spans import (
     word_before,
 )
 from spine_assistant.components.flag_times import ANAPHORS, TimeReading
-from spine_assistant.components.questions import is_question
+from spine_assistant.components.questions import closes_a_question, is_question
 from spine_assistant.components.relayed_stories import RelayedStories
 from spine_assistant.knowledge.lexicon import (
     CONTEXT_SPANS_KEY,
@@ -101,7 +101,7 @@ ONSET_WORDS = frozenset({"new", "acute", "worsening", "progressive", "increasing
 ONSET_REACH = 2
 # present-time words that say a sign goes on, not when it began ("weak for months now")
 LASTING_PRESENT = frozenset({"now", "currently"})
-# "the team know about it", not "the doctors know about the mets"
+# what "the team know about …" may point back to: the sign said before it
 SAID_BEFORE = frozenset({"it", "this", "that", "them", "these", "those", "all"})
 # "I don't now", "he doesn't now", "she isn't now": not so now (not "can't now")
 DENYING_AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "am", "has", "have"})
@@ -236,7 +236,13 @@ class FlagContext(TimeReading):
         # past time says how long, not now
         self.current = [cue for cue in self.current if not self._since_a_past_time(cue)]
 
-        self.known_to_team = cues(KNOWN_TO_TEAM_LABEL)
+        # "the team know about it", not "the doctors know about the mets"
+        self.known_to_team = [
+            cue
+            for cue in cues(KNOWN_TO_TEAM_LABEL)
+            if doc[cue.end : cue.end + 1].text.lower() not in {"about", "of"}
+            or doc[cue.end + 1 : cue.end + 2].text.lower() in SAID_BEFORE
+        ]
         self.stories = RelayedStories(self)
 
     def _denied_now(self, cue: Any) -> bool:
@@ -467,14 +473,8 @@ class FlagContext(TimeReading):
         """The message says the care team knows of the sign (not "about the mets"),
         and neither an onset word at it nor a time in its sentence says when it began
         ("since Friday")."""
-        known_of_the_sign = [
-            cue
-            for cue in self.known_to_team
-            if self.doc[cue.end : cue.end + 1].text.lower() not in {"about", "of"}
-            or self.doc[cue.end + 1 : cue.end + 2].text.lower() in SAID_BEFORE
-        ]
         return (
-            bool(known_of_the_sign)
+            bool(self.known_to_team)
             and not self._onset_at(flag, ONSET_REACH)
             and not any(
                 cue.sent.start == flag.sent.start
@@ -613,14 +613,9 @@ def red_flags(doc: Any) -> tuple[list[RedFlag], FlagContext]:
     found = (
         _red_flag(span, context)
         for span in spans(doc, SAFETY_SPANS_KEY, RED_FLAG_LABEL)
-        if not _ends_a_question(span[0])
+        if not closes_a_question(span[0])
     )
     return [flag for flag in found if flag is not None], context
-
-
-def _ends_a_question(token: Any) -> bool:
-    """A "?" written right after a word, as a question ends ("surgery?"), not "- ? MSCC"."""
-    return token.text == "?" and token.i > 0 and not token.doc[token.i - 1].whitespace_
 
 
 def symptom_words_only_mentioned(doc: Any, context: FlagContext) -> bool:

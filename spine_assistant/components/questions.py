@@ -32,6 +32,12 @@ def ends_with_question_mark(sentence: Any) -> bool:
     return not any(words[-len(tag) :] == tag and len(words) > len(tag) for tag in FILLER_TAGS)
 
 
+def closes_a_question(token: Any) -> bool:
+    """A "?" written right after a word, as a question ends ("surgery?"), not the
+    clinical query set apart from it ("- ? MSCC")."""
+    return token.text == "?" and token.i > 0 and not token.doc[token.i - 1].whitespace_
+
+
 # after a question word, these make a statement with its subject left out: "Cannot
 # walk since this morning", "Does not know when he needs to go", "Can barely make it
 # to the door", "Can only move my toes"

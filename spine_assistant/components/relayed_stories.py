@@ -43,9 +43,9 @@ WOMEN = frozenset(
 # "he" and "she" (not "his" or "her", which only own something) stand for them
 GENDERED = {"he": MEN, "him": MEN, "she": WOMEN}
 SOMEONE = frozenset({"someone", "somebody"})
-# the pronouns of one man or one woman, as they may come back in what that person says
-SAME_PERSON = {"he": MEN, "him": MEN, "his": MEN, "himself": MEN}
-SAME_PERSON |= {"she": WOMEN, "her": WOMEN, "herself": WOMEN}
+# ... and every pronoun of one man or one woman, as it may come back in what that
+# person says ("Dad rang saying his legs …")
+SAME_PERSON = {**GENDERED, "his": MEN, "himself": MEN, "her": WOMEN, "herself": WOMEN}
 # every word for a man, a woman or "someone" that a story may be about or told by
 OTHERS = MEN | WOMEN | SOMEONE
 # how far after a flag that is a noun its story's verb may come ("her paralysis was")
