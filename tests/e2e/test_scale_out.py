@@ -296,10 +296,29 @@ async def test_socketio_session_stays_on_one_server(stack: ScaledStack) -> None:
     assert [text for text, _ in stored_turns(stack, session_id)] == messages
 
 
+def unread_requests(port: int) -> int:
+    """Connections to PORT on loopback holding bytes its server has not read yet (from
+    Linux's /proc/net/tcp: local address, state 01 = established, rx_queue)."""
+    count = 0
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        _, local, _, state, queues, *_ = line.split()
+        if int(local.split(":")[1], 16) == port and state == "01":
+            count += int(queues.split(":")[1], 16) > 0
+    return count
+
+
 async def kill_when(stack: ScaledStack, chats: list[Chat], answered_turns: int) -> float:
-    """SIGKILL the second Rasa server once ANSWERED_TURNS turns are answered; when."""
+    """Once ANSWERED_TURNS turns are answered, freeze the second Rasa server (SIGSTOP)
+    until nginx has sent it a turn it cannot read, then SIGKILL it; when. Killing it at
+    a random moment sometimes found it idle (the faster server holds few turns), and
+    then no turn was in flight: the freeze makes sure one is, beside any it was running."""
     while sum(1 for chat in chats for turn in chat.turns if turn.answer) < answered_turns:
         await asyncio.sleep(0.05)
+    stack.processes["rasa-1"].send_signal(signal.SIGSTOP)
+    port = int(stack.rasa_urls[1].rsplit(":", 1)[1])
+    deadline = time.monotonic() + LOCK_WAIT_S
+    while not unread_requests(port) and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
     stack.kill_rasa_server(1)
     return time.monotonic()
 
@@ -312,7 +331,9 @@ async def test_killing_a_server_mid_run_loses_no_conversation(trained_model: Pat
             hold_chats(stack, chats), kill_when(stack, chats, answered_turns=total_turns // 4)
         )
         assert stack.processes["rasa-1"].returncode == -signal.SIGKILL
-        assert [t for chat in chats for t in chat.turns if t.failed_sends], "none in flight"
+        in_flight = [t for chat in chats for t in chat.turns if t.failed_sends]
+        assert in_flight, "no turn was in flight when the server died"
+        assert all(stack.rasa_urls[1].endswith(t.upstreams[0]) for t in in_flight)
         sent_later = [t for chat in chats for t in chat.turns if t.first_sent_at > killed_at]
         assert len(sent_later) > total_turns // 2
         survivor = stack.rasa_urls[0].removeprefix("http://")
