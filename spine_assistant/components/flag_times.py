@@ -35,6 +35,7 @@ ANAPHORS = frozenset({"it", "that", "this", "they"})
 BEGUN = frozenset({"started", "begun", "began", "happened", "happening", "hit", "kicked"})
 STARTING = frozenset({"started", "begun", "began"})  # "it started to worry me" is no onset
 OPENERS = frozenset({"well", "and", "so", "but", "now", "today", "tonight", "oh", ",", "-"})
+STARTED_FILLERS = frozenset({"it", "they", "only", "just", "a", "about", "around"})
 BEGUN_REACH = 3  # words from the anaphor to the verb ("it has now started")
 # "That's exactly what's been happening to me", "that's just what I've got"
 CLAIM_ADVERBS = frozenset({"exactly", "just", "precisely"})
@@ -88,12 +89,18 @@ class TimeReading:
         )
 
     def _in_reach(self, cue: Any, flag: Any, reach: int, after: bool) -> bool:
-        """The cue at most `reach` words after (or before) the flag, in its clause."""
+        """The cue at most `reach` words after (or before) the flag, in its clause, or
+        after it in a clause that only says when it started ("legs like jelly, started
+        few hrs ago")."""
         start, end = (flag.end, cue.start) if after else (cue.end, flag.start)
+        between = self.doc[start:end]
         return (
             cue.sent.start == flag.sent.start
             and 0 <= end - start <= reach
-            and not any(breaks(token, SCOPE_BREAKS) for token in self.doc[start:end])
+            and (
+                not any(breaks(token, SCOPE_BREAKS) for token in between)
+                or (after and _says_when_it_started(between))
+            )
         )
 
     def _a_point_of_now(self, cue: Any) -> bool:
@@ -223,3 +230,16 @@ class TimeReading:
         what = next(t for t in words if t.lower_ == "what")
         rest = self.doc[what.i + 1 : part.end]
         return any(t.lower_ in CLAIM_VERBS for t in rest) and any(self.person_at(t.i) for t in rest)
+
+
+def _says_when_it_started(between: Any) -> bool:
+    """A clause break, then only "started" ("it started", "started about"): the time
+    that follows dates the sign before the break."""
+    words = [token.lower_ for token in between[1:]]
+    started = [word for word in words if word in STARTING]
+    return (
+        len(between) > 1
+        and breaks(between[0], SCOPE_BREAKS)
+        and len(started) == 1
+        and set(words) - STARTING <= STARTED_FILLERS
+    )

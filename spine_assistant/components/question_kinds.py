@@ -61,7 +61,9 @@ def find(tokens: Tokens, cue: Tokens) -> list[int]:
 class QuestionReader:
     """The cues as token lists (tokenised by the project's pipeline when trained)."""
 
-    kinds: dict[str, dict[str, Any]] = field(default_factory=dict)  # says, cues, near, unless
+    kinds: dict[str, dict[str, Any]] = field(
+        default_factory=dict
+    )  # says, cues, near, unless, after
     gives: dict[str, list[str]] = field(default_factory=dict)  # intent → kinds
     expanded: list[str] = field(default_factory=list)  # abbreviations the page spells out
     expansion_cues: list[Tokens] = field(default_factory=list)
@@ -82,6 +84,7 @@ class QuestionReader:
                     "cues": tokens(kind.cues),
                     "near": kind.near,
                     "unless": tokens(kind.unless),
+                    "after": tokens(kind.after),
                 }
                 for kind in lexicon.question_types
             },
@@ -262,9 +265,17 @@ def asks(kind: dict[str, Any], tokens: Tokens) -> bool:
                 if set(tokens[_clause_start(tokens, s) : s]) <= OPENING_FILLER
                 or _ends_sentence(tokens, s + len(cue))
             ]
+        if kind.get("after"):
+            starts = [s for s in starts if _follows(tokens, s, kind["after"])]
         if starts:
             return True
     return False
+
+
+def _follows(tokens: Tokens, start: int, phrases: list[Tokens]) -> bool:
+    """Whether one of the phrases comes before `start` in its clause."""
+    clause = tokens[_clause_start(tokens, start) : start]
+    return any(find(clause, phrase) for phrase in phrases)
 
 
 def _ends_sentence(tokens: Tokens, end: int) -> bool:

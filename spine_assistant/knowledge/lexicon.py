@@ -85,14 +85,17 @@ class ContextCues:
 class QuestionType:
     """A kind of answer a question may ask for (a figure, a duration …): its cue
     phrases, what a refusal says the page does not do, words one of which must be
-    near for it to count (none: any sentence), and phrases that make a cue ask something
-    else ("how many kinds of biopsy" asks for the kinds, which the page lists)."""
+    near for it to count (none: any sentence), phrases that make a cue ask something
+    else ("how many kinds of biopsy" asks for the kinds, which the page lists), and
+    phrases one of which must come before a cue in its clause ("how does radiation
+    cause…" asks how; "how common is it … and cause numbness?" asks how common)."""
 
     name: str
     says: str
     cues: list[str]
     near: list[str]
     unless: list[str] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -222,6 +225,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
                 list(kind["cues"]),
                 list(kind.get("near") or []),
                 list(kind.get("unless") or []),
+                list(kind.get("after") or []),
             )
             for name, kind in raw["question_types"].items()
         ],

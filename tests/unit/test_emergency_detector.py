@@ -391,6 +391,8 @@ DESCRIBED_EMERGENCIES = [
     # the team knows of something else, or it is new since a day
     "Since Tuesday his legs keep giving way. The oncologist knows about his spine mets.",
     "her legs have been weak since Sunday, the GP knows",
+    # the time in a clause that only says when it started; an older cancer after it
+    "my legs feel heavy and weak, started a couple hrs ago, had bowel cancer 3 yrs ago",
 ]
 
 MENTIONS = [
@@ -654,6 +656,11 @@ MENTIONS = [
     # a question mark that ends a question; a question in text-speak
     "keyhole or open surgery? MSCC treated last year, walking with a stick since",
     "wat are the symptoms of spinal mets like weak legs",
+    # "they" that is the disease; a sign said to have many causes; a sign dated by an age
+    "spine mets - could they cause numbness in the legs?",
+    "What else could it be? I ask because leg numbness can have lots of different causes",
+    "When I was in my twenties I couldn't walk for a week after a skiing crash. "
+    "Which cancers spread to the spine?",
 ]
 
 

@@ -58,6 +58,18 @@ def reader(knowledge: Knowledge, lexicon: Lexicon, nlp: Any) -> QuestionReader:
         ("can u fly w spinal mets", "definition", "day to day"),
         ("keyhole op under GA?", "keyhole_surgery", "feels like"),
         ("open vs needle bx accuracy", "biopsy", "accurate"),
+        # the page says what happens, not why, outside the topics that give a reason
+        ("why does breast cancer pick the backbone?", "common_cancers", "why or how"),
+        ("why is the middle of the back hit most often?", "spine_location", "why or how"),
+        (
+            "how can radiation exposure cause a tumour in the spine?",
+            "risk_chemicals_radiation",
+            "why or how",
+        ),
+        ("why do people with neurofibromatosis get these tumours?", "risk_genetic", "why or how"),
+        ("pain constant with spine mets - why?", "pain_character", "why or how"),
+        ("how does an MRI see a tumour?", "mri", "how that works"),
+        ("how does the needle know where to go in a biopsy?", "biopsy", "how that works"),
     ],
 )
 def test_a_kind_the_topic_does_not_give_is_refused(
@@ -99,6 +111,16 @@ def test_a_kind_the_topic_does_not_give_is_refused(
         ("does a lifestyle thing like exercise cause it?", "lifestyle_causes"),
         # the first step, not first thing in the morning
         ("what's the first thing they check if they suspect spinal mets?", "examination"),
+        # a reason or purpose the topic gives; a "how" that asks how common, not how
+        ("why would they do a CT as well as an MRI?", "ct_scan"),
+        ("why is a biopsy needed?", "biopsy"),
+        ("how can a tumour in the spine lead to paralysis?", "complications_neurological"),
+        ("how common is it for cancer to reach the spine and cause numbness?", "how_common"),
+        # why it matters, why infections come: what the page says of them answers it
+        ("why is a weak immune system a risk factor?", "risk_weak_immune"),
+        ("why are infections a complication?", "complications_other"),
+        ("my nurse asked about my legs, that's why I ask which cancers spread", "common_cancers"),
+        ("how do they find out which cancer it is?", "biopsy"),
     ],
 )
 def test_what_the_topic_gives_is_not_refused(
