@@ -393,6 +393,8 @@ DESCRIBED_EMERGENCIES = [
     "her legs have been weak since Sunday, the GP knows",
     # the time in a clause that only says when it started; an older cancer after it
     "my legs feel heavy and weak, started a couple hrs ago, had bowel cancer 3 yrs ago",
+    # severe back pain reached from a mild one
+    "Since this morning my back pain has gone from a twinge to absolutely unbearable.",
 ]
 
 MENTIONS = [
@@ -661,6 +663,8 @@ MENTIONS = [
     "What else could it be? I ask because leg numbness can have lots of different causes",
     "When I was in my twenties I couldn't walk for a week after a skiing crash. "
     "Which cancers spread to the spine?",
+    # a sign that outlasted an operation, months on
+    "After his op my dad still couldn't walk even months later. Can surgery always help?",
 ]
 
 

@@ -70,6 +70,13 @@ def reader(knowledge: Knowledge, lexicon: Lexicon, nlp: Any) -> QuestionReader:
         ("pain constant with spine mets - why?", "pain_character", "why or how"),
         ("how does an MRI see a tumour?", "mri", "how that works"),
         ("how does the needle know where to go in a biopsy?", "biopsy", "how that works"),
+        ("how come prostate cancer likes bone?", "common_cancers", "why or how"),
+        ("what's the reason a bigger tumour presses on the cord?", "symptom_factors", "why or how"),
+        (
+            "what's the science behind radiation causing tumours?",
+            "risk_chemicals_radiation",
+            "why or how",
+        ),
     ],
 )
 def test_a_kind_the_topic_does_not_give_is_refused(
@@ -121,6 +128,9 @@ def test_a_kind_the_topic_does_not_give_is_refused(
         ("why are infections a complication?", "complications_other"),
         ("my nurse asked about my legs, that's why I ask which cancers spread", "common_cancers"),
         ("how do they find out which cancer it is?", "biopsy"),
+        # what decides the symptoms, or why someone asks about a risk, is answered
+        ("why do some people get weak legs and others only pain?", "symptom_factors"),
+        ("how come the nurse asked about chemicals at my work?", "risk_chemicals_radiation"),
     ],
 )
 def test_what_the_topic_gives_is_not_refused(
