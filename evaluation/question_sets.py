@@ -61,6 +61,7 @@ VALIDATION_FILES = (
     SETS_DIR / "validation_emergency_question_probe.yml",
     SETS_DIR / "validation_mechanism_probe.yml",
     SETS_DIR / "validation_why_how_probe.yml",
+    SETS_DIR / "validation_reason_probe.yml",
     SETS_DIR / "validation_relayed_probe.yml",
     SETS_DIR / "validation_relayed_probe2.yml",
     SETS_DIR / "validation_relayed_probe3.yml",

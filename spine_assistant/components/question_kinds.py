@@ -32,6 +32,8 @@ OPENING_FILLER = frozenset(
     "i'd like to i want wondering".split()
 )
 OPENING_TOKENS = 4
+# ... except "how come", which asks wherever it stands ("rubinstein taybi how come it's linked?")
+HOW_COME = ["how", "come"]
 # kinds of thing the page names without ever explaining them
 NAMED_ONLY = ("syndrome", "cancer_type")
 ABBREVIATION = re.compile(r"\(([A-Za-z0-9]{2,10})\)")
@@ -258,7 +260,7 @@ def asks(kind: dict[str, Any], tokens: Tokens) -> bool:
         return False
     for cue in kind["cues"]:
         starts = find(tokens, cue)
-        if cue[0] in OPENING_WORDS:
+        if cue[0] in OPENING_WORDS and cue[:2] != HOW_COME:
             starts = [
                 s
                 for s in starts

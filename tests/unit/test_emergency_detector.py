@@ -665,6 +665,9 @@ MENTIONS = [
     "Which cancers spread to the spine?",
     # a sign that outlasted an operation, months on
     "After his op my dad still couldn't walk even months later. Can surgery always help?",
+    # how a sign comes about, asked in general; what the writer is trying to understand
+    "how can a tumour in the back cause paralysis? just curious, mum is well today",
+    "Is it the blood supply or the pressure? Trying to understand why paraplegia happens.",
 ]
 
 

@@ -71,6 +71,11 @@ def reader(knowledge: Knowledge, lexicon: Lexicon, nlp: Any) -> QuestionReader:
         ("how does an MRI see a tumour?", "mri", "how that works"),
         ("how does the needle know where to go in a biopsy?", "biopsy", "how that works"),
         ("how come prostate cancer likes bone?", "common_cancers", "why or how"),
+        ("cowden syndrome how come it's linked to spinal tumours", "risk_genetic", "why or how"),
+        ("y does breast cancer go to the spine", "common_cancers", "why or how"),
+        ("what goes on in the bone when it collapses?", "complications_other", "why or how"),
+        ("how does keyhole surgery make recovery quicker?", "keyhole_surgery", "why or how"),
+        ("how can an MRI tell a tumour from arthritis?", "mri", "how that works"),
         ("what's the reason a bigger tumour presses on the cord?", "symptom_factors", "why or how"),
         (
             "what's the science behind radiation causing tumours?",
@@ -131,6 +136,8 @@ def test_a_kind_the_topic_does_not_give_is_refused(
         # what decides the symptoms, or why someone asks about a risk, is answered
         ("why do some people get weak legs and others only pain?", "symptom_factors"),
         ("how come the nurse asked about chemicals at my work?", "risk_chemicals_radiation"),
+        ("the reason I ask is my dad's back: which cancers spread to the spine?", "common_cancers"),
+        ("what makes it worse, moving about?", "pain_character"),
     ],
 )
 def test_what_the_topic_gives_is_not_refused(
