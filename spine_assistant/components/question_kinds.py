@@ -32,7 +32,7 @@ OPENING_FILLER = frozenset(
     "i'd like to i want wondering".split()
 )
 OPENING_TOKENS = 4
-# ... except "how come", which asks wherever it stands ("rubinstein taybi how come it's linked?")
+# "how come" asks wherever it stands ("rubinstein taybi how come it's linked?")
 HOW_COME = ["how", "come"]
 # kinds of thing the page names without ever explaining them
 NAMED_ONLY = ("syndrome", "cancer_type")
@@ -63,9 +63,8 @@ def find(tokens: Tokens, cue: Tokens) -> list[int]:
 class QuestionReader:
     """The cues as token lists (tokenised by the project's pipeline when trained)."""
 
-    kinds: dict[str, dict[str, Any]] = field(
-        default_factory=dict
-    )  # says, cues, near, unless, after
+    # kind → says, cues, near, unless, after
+    kinds: dict[str, dict[str, Any]] = field(default_factory=dict)
     gives: dict[str, list[str]] = field(default_factory=dict)  # intent → kinds
     expanded: list[str] = field(default_factory=list)  # abbreviations the page spells out
     expansion_cues: list[Tokens] = field(default_factory=list)
