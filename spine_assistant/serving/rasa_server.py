@@ -82,11 +82,17 @@ def main() -> None:
     import skops.io  # noqa: F401, I001 (before rasa, see above)
     import rasa.__main__
 
-    from spine_assistant.serving import action_response_check, event_types, graph_runner
+    from spine_assistant.serving import (
+        action_response_check,
+        event_types,
+        graph_runner,
+        rule_index,
+    )
 
     action_response_check.install()
     event_types.install()
     graph_runner.install()
+    rule_index.install()
 
     sys.argv = ["rasa", "run", *given, *arguments]
     rasa.__main__.main()

@@ -1,5 +1,6 @@
 """The Rasa server's graph runner (spine_assistant/serving/graph_runner.py) gives Rasa's
-own DaskGraphRunner's outputs and replies, and its errors."""
+own DaskGraphRunner's outputs and replies, and its errors; its rule lookup
+(spine_assistant/serving/rule_index.py) finds the rules Rasa's finds."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ import pytest
 import rasa.core.processor
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 
 from evaluation.question_sets import validation_set
-from spine_assistant.serving import graph_runner
+from spine_assistant.serving import graph_runner, rule_index
 from spine_assistant.serving.graph_runner import SequentialGraphRunner
 
 CONVERSATION = [
@@ -71,3 +73,21 @@ def test_install_makes_rasa_load_models_with_it(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(rasa.core.processor, "DaskGraphRunner", DaskGraphRunner)
     graph_runner.install()
     assert rasa.core.processor.DaskGraphRunner is SequentialGraphRunner
+
+
+async def test_rules_looked_up_by_index_are_rasas_along_a_conversation(
+    trained_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """spine_assistant/serving/rule_index.py on the model's own rules and real states."""
+    logging.getLogger("rasa.core.processor").setLevel(logging.CRITICAL)
+    compared = []
+
+    def both(policy: RulePolicy, lookup: dict[str, str], states: list[Any]) -> set[str]:
+        found = rule_index.get_possible_keys(policy, lookup, states)
+        assert found == rule_index._rasas(policy, lookup, states)
+        compared.append(len(found))
+        return found
+
+    monkeypatch.setattr(RulePolicy, "_get_possible_keys", both)
+    await replies(Agent.load(str(trained_model)))
+    assert len(compared) >= len(CONVERSATION) and any(compared)
