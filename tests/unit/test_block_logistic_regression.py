@@ -21,7 +21,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from scipy.sparse import csr_matrix, hstack
+from scipy.sparse import coo_matrix, csr_matrix, hstack
 from scipy.sparse import random as sparse_random
 from sklearn.linear_model import LogisticRegression
 
@@ -29,6 +29,7 @@ from spine_assistant.components.block_logistic_regression import (
     BlockLogisticRegressionClassifier,
     BlockMatrix,
     fit_on_blocks,
+    sparse_product,
     warm_start,
 )
 
@@ -215,3 +216,18 @@ def test_other_intents_or_narrower_blocks_start_from_zero() -> None:
     assert not warm_start(np.zeros((73, 5)), earlier, [59, 13], earlier.classes_)
     assert not warm_start(np.zeros((73, 5)), earlier, [60, 12], earlier.classes_[::-1])
     assert not warm_start(np.zeros((73, 5)), LogisticRegression(), [60, 12], earlier.classes_)
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        coo_matrix(([2.0, 1.0, 3.0], ([0, 0, 0], [4, 1, 4])), shape=(1, 6)),  # 4 twice
+        coo_matrix((1, 6)),  # no word the vocabulary knows
+        coo_matrix(([1.0, 5.0], ([0, 2], [0, 5])), shape=(3, 6)),  # several rows
+        csr_matrix([[0.0, 1.0, 0.0, 0.0, 2.0, 0.0]]),
+    ],
+)
+def test_a_sparse_block_times_coefficients_is_scipys_product(block: Any) -> None:
+    rows = np.random.default_rng(3).normal(size=(6, 4))
+    np.testing.assert_allclose(sparse_product(block, rows), block.toarray() @ rows, atol=1e-12)
+    assert sparse_product(block, rows).shape == (block.shape[0], 4)
