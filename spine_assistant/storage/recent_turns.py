@@ -93,6 +93,20 @@ class RecentTurnsSQLTrackerStore(SQLTrackerStore):
         setattr(tracker, _STORED, len(tracker.events))
         return tracker
 
+    async def create_tracker(
+        self, sender_id: str, append_action_listen: bool = True
+    ) -> DialogueStateTracker:
+        """Rasa's new tracker (it calls this only when nothing is stored for the
+        conversation), marked as having no event stored: `save` then inserts its
+        events without Rasa's ORM count of the stored ones, about 3 ms of a
+        conversation's first turn (make profile, 2026-12-01)."""
+        tracker = self.init_tracker(sender_id)
+        setattr(tracker, _STORED, 0)
+        if append_action_listen:
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+        await self.save(tracker)
+        return tracker
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Rasa's save, with the new events inserted in one statement instead of one ORM
         object each (the same columns: Rasa's `SQLTrackerStore.save`)."""

@@ -7,6 +7,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -135,6 +136,33 @@ async def test_the_rows_written_are_those_of_rasas_store(
     await ours.save(tracker)
 
     assert all_columns(tmp_path / "ours.db", "c") == all_columns(tmp_path / "rasa.db", "c")
+
+
+async def test_a_new_conversation_is_written_as_rasas_store_writes_it(
+    tmp_path: Path, project_domain: Domain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def first_turn(store: SQLTrackerStore) -> None:
+        tracker = await store.get_or_create_tracker("new")
+        for event in turn(0):
+            tracker.update(event)
+        await store.save(tracker)
+
+    await first_turn(
+        SQLTrackerStore(project_domain, dialect="sqlite", db=str(tmp_path / "rasa.db"))
+    )
+    # Rasa's store counts the events it stored; ours knows, from the first save on
+    monkeypatch.setattr(SQLTrackerStore, "_additional_events", fail_if_counted)
+    await first_turn(SQLiteTrackerStore(project_domain, db=str(tmp_path / "ours.db")))
+
+    assert len(all_columns(tmp_path / "ours.db", "new")) == 1 + len(turn(0))
+    for db in ("rasa.db", "ours.db"):  # timestamps differ: each store made its own
+        assert [row[:2] + row[3:5] for row in all_columns(tmp_path / db, "new")] == [
+            row[:2] + row[3:5] for row in all_columns(tmp_path / "rasa.db", "new")
+        ]
+
+
+def fail_if_counted(*_: object) -> None:
+    raise AssertionError("Rasa's count of stored events was run")
 
 
 async def test_a_new_session_of_a_long_conversation_starts_a_new_window(
