@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import AwaitableTrackerStore, SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -141,24 +141,31 @@ async def test_the_rows_written_are_those_of_rasas_store(
 async def test_a_new_conversation_is_written_as_rasas_store_writes_it(
     tmp_path: Path, project_domain: Domain, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def first_turn(store: SQLTrackerStore) -> None:
-        tracker = await store.get_or_create_tracker("new")
-        for event in turn(0):
-            tracker.update(event)
-        await store.save(tracker)
+    """Through Rasa's wrapper, as the server uses the store: Rasa then creates the new
+    conversation's tracker itself, so the store did not build it."""
 
-    await first_turn(
+    async def first_turns(store: SQLTrackerStore) -> None:
+        wrapped = AwaitableTrackerStore(store)
+        tracker = await wrapped.get_or_create_tracker("new")
+        for event in [ActionExecuted("action_session_start"), SessionStarted(), *turn(0)]:
+            tracker.update(event)
+        await wrapped.save(tracker)
+        tracker = await wrapped.get_or_create_tracker("new")
+        for event in turn(1):
+            tracker.update(event)
+        await wrapped.save(tracker)
+
+    await first_turns(
         SQLTrackerStore(project_domain, dialect="sqlite", db=str(tmp_path / "rasa.db"))
     )
-    # Rasa's store counts the events it stored; ours knows, from the first save on
+    # Rasa's store counts the events it holds with its ORM query; ours in one statement
     monkeypatch.setattr(SQLTrackerStore, "_additional_events", fail_if_counted)
-    await first_turn(SQLiteTrackerStore(project_domain, db=str(tmp_path / "ours.db")))
+    await first_turns(SQLiteTrackerStore(project_domain, db=str(tmp_path / "ours.db")))
 
-    assert len(all_columns(tmp_path / "ours.db", "new")) == 1 + len(turn(0))
-    for db in ("rasa.db", "ours.db"):  # timestamps differ: each store made its own
-        assert [row[:2] + row[3:5] for row in all_columns(tmp_path / db, "new")] == [
-            row[:2] + row[3:5] for row in all_columns(tmp_path / "rasa.db", "new")
-        ]
+    ours, rasas = all_columns(tmp_path / "ours.db", "new"), all_columns(tmp_path / "rasa.db", "new")
+    assert len(ours) == 3 + len(turn(0)) + len(turn(1))
+    # each store's events were made in its own run: all but their timestamps are Rasa's
+    assert [row[:2] + row[3:5] for row in ours] == [row[:2] + row[3:5] for row in rasas]
 
 
 def fail_if_counted(*_: object) -> None:
