@@ -35,15 +35,10 @@ one. Going from 5 to 2 saved 1.1–3.6 ms a turn (docs/decisions.md)."""
 _STORED = "_events_already_stored"  # set on trackers this store builds
 _EVENTS = SQLTrackerStore.SQLEvent.__table__
 
-# One statement, so SQLAlchemy builds and compiles no ORM queries per turn (three ORM
-# queries took 2.1 of the 2.4 ms a retrieve took). The session is Rasa's: the events
-# from the latest SessionStarted on (all of them if there is none). Its last
-# RECENT_TURNS turns start at the RECENT_TURNS-th last `action_listen`; before them
-# only each slot's last SlotSet is kept (a slot event's `action_name` column holds the
-# slot's name: Rasa stores data["name"]). A session with no more turns comes whole.
-_RECENT_EVENTS = sqlalchemy.text(
-    f"""
-    WITH session_start AS (
+# The session, as Rasa reads it (`_event_query(fetch_events_from_all_sessions=False)`):
+# the events from the latest SessionStarted on (all of them if there is none).
+_IN_SESSION = f"""
+    session_start AS (
         SELECT MAX(timestamp) AS at FROM {_EVENTS.name}
         WHERE sender_id = :sender_id AND type_name = :session_started
     ), in_session AS (
@@ -51,7 +46,15 @@ _RECENT_EVENTS = sqlalchemy.text(
         FROM {_EVENTS.name} e, session_start
         WHERE e.sender_id = :sender_id
           AND (session_start.at IS NULL OR e.timestamp >= session_start.at)
-    ), window_start AS (
+    )"""
+# One statement, so SQLAlchemy builds and compiles no ORM queries per turn (three ORM
+# queries took 2.1 of the 2.4 ms a retrieve took). The session's last RECENT_TURNS
+# turns start at the RECENT_TURNS-th last `action_listen`; before them only each slot's
+# last SlotSet is kept (a slot event's `action_name` column holds the slot's name: Rasa
+# stores data["name"]). A session with no more turns comes whole.
+_RECENT_EVENTS = sqlalchemy.text(
+    f"""
+    WITH {_IN_SESSION}, window_start AS (
         SELECT id FROM in_session
         WHERE type_name = :action_executed AND action_name = :action_listen
         ORDER BY id DESC LIMIT 1 OFFSET :turns_before
@@ -67,19 +70,8 @@ _RECENT_EVENTS = sqlalchemy.text(
     ORDER BY id
     """
 )
-# What Rasa's save counts as stored: the events from the latest SessionStarted on (all
-# of them if there is none), as `_event_query(fetch_events_from_all_sessions=False)`.
-_STORED_IN_SESSION = sqlalchemy.text(
-    f"""
-    WITH session_start AS (
-        SELECT MAX(timestamp) AS at FROM {_EVENTS.name}
-        WHERE sender_id = :sender_id AND type_name = :session_started
-    )
-    SELECT COUNT(*) FROM {_EVENTS.name} e, session_start
-    WHERE e.sender_id = :sender_id
-      AND (session_start.at IS NULL OR e.timestamp >= session_start.at)
-    """
-)
+# What Rasa's save counts as already stored: the session's events.
+_STORED_IN_SESSION = sqlalchemy.text(f"WITH {_IN_SESSION} SELECT COUNT(*) FROM in_session")
 _RECENT_EVENTS_PARAMETERS = {
     "session_started": SessionStarted.type_name,
     "action_executed": ActionExecuted.type_name,
