@@ -170,6 +170,13 @@ class BlockLogisticRegressionClassifier(FingerprintsProjectCode, LogisticRegress
         if len(classes) < 3:
             return super().process(messages)
         for message in messages:
+            if sentence_blocks(message) == ([], []):
+                # no words to read (an empty or blank text, which only Rasa's HTTP API
+                # lets through): no intent, as Rasa's DIETClassifier gives, where
+                # scikit-learn would stop the whole parse on a row of no features
+                message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+                continue
             scores = self._scores(message)
             if scores is None:  # features unlike those trained on: Rasa's own path
                 super().process([message])

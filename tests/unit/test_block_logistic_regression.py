@@ -131,6 +131,18 @@ def trained(
     return component
 
 
+def test_a_message_without_features_gets_no_intent_as_from_diet(tmp_path: Path) -> None:
+    counts, vectors, labels = problem(rows=60, classes=3)
+    classifier = trained(
+        tmp_path,
+        [featurised(f"m {i}", counts[i], vectors[i], labels[i]) for i in range(len(labels))],
+    )
+    blank = Message(data={TEXT: "   "})
+    classifier.process([blank])
+    assert blank.get(INTENT) == {"name": None, "confidence": 0.0}
+    assert blank.get(INTENT_RANKING_KEY) == []
+
+
 def test_fewer_than_three_intents_are_left_to_rasas_training(tmp_path: Path) -> None:
     counts, vectors, labels = problem(rows=40, classes=2)
     messages = [featurised("m", counts[i], vectors[i], labels[i]) for i in range(len(labels))]
