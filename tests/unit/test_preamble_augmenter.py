@@ -59,6 +59,26 @@ def test_a_share_of_the_questions_is_copied_with_a_preamble_and_the_same_intent(
     assert len(data.training_examples) == len(QUESTIONS) + len(made)
 
 
+def test_the_questions_pass_on_themselves_with_the_rest_of_the_data() -> None:
+    """Not deep copies (as Rasa's `merge` makes, 0.8 s of a training), and the data's
+    synonyms, regexes, lookup tables and responses kept."""
+    questions = [Message(data={TEXT: text, INTENT: intent}) for text, intent in QUESTIONS]
+    data = TrainingData(
+        questions,
+        entity_synonyms={"mets": "metastases"},
+        regex_features=[{"name": "level", "pattern": "[TL][0-9]+"}],
+        lookup_tables=[{"name": "cancer", "elements": ["lung", "breast"]}],
+        responses={"utter_x/y": [{"text": "z"}]},
+    )
+    result = PreambleAugmenter({}).process_training_data(data)
+    assert result.training_examples[: len(questions)] == questions
+    assert all(a is b for a, b in zip(result.training_examples, questions, strict=False))
+    assert result.entity_synonyms == data.entity_synonyms
+    assert result.regex_features == data.regex_features
+    assert result.lookup_tables == data.lookup_tables
+    assert result.responses == data.responses
+
+
 def test_only_short_questions_of_the_listed_intents_are_copied() -> None:
     long_question = " ".join(["word"] * 30) + "?"
     data = augmented(
