@@ -145,8 +145,9 @@ class BlockLogisticRegressionClassifier(FingerprintsProjectCode, LogisticRegress
         return {
             **LogisticRegressionClassifier.get_default_config(),
             # iterations when `rasa train --finetune` starts from the earlier model's
-            # coefficients (docs/decisions.md)
-            "finetune_max_iter": 100,
+            # coefficients: 30 learnt an added example as 100 did, with the same blind
+            # figures, in 3 s instead of 11 (docs/decisions.md)
+            "finetune_max_iter": 30,
         }
 
     def train(self, training_data: TrainingData) -> Resource:
