@@ -6,10 +6,10 @@ and a sparse conversion after each. Over the training data that was 6 of the 7 s
 two featurizers took in a finetuning (issue 15: a data-only retrain in 30 s). Here all
 the tokens and sentences of all the messages go through `transform` at once, and each
 message's rows are cut from the result (for a chat message, one call instead of two:
-0.5–0.6 ms for both featurizers instead of 0.7, docs/decisions.md). The vocabulary, the training and the features
-are Rasa's: each message gets the same matrices (values, coordinates, dtypes and
-order) as Rasa's own featurizer gives it, which tests/unit/test_batched_count_vectors.py
-checks for both analyzers.
+0.5–0.6 ms for both featurizers instead of 0.7, docs/decisions.md). The vocabulary,
+the training and the features are Rasa's: each message gets the same matrices (values,
+coordinates, dtypes and order) as Rasa's own featurizer gives it, which
+tests/unit/test_batched_count_vectors.py checks for both analyzers.
 """
 
 from __future__ import annotations
