@@ -171,14 +171,15 @@ class BlockLogisticRegressionClassifier(FingerprintsProjectCode, LogisticRegress
         if len(classes) < 3:
             return super().process(messages)
         for message in messages:
-            if sentence_blocks(message) == ([], []):
+            sparse, dense = sentence_blocks(message)
+            if not sparse and not dense:
                 # no words to read (an empty or blank text, which only Rasa's HTTP API
                 # lets through): no intent, as Rasa's DIETClassifier gives, where
                 # scikit-learn would stop the whole parse on a row of no features
                 message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
-            scores = self._scores(message)
+            scores = self._scores(sparse, dense)
             if scores is None:  # features unlike those trained on: Rasa's own path
                 super().process([message])
                 continue
@@ -195,10 +196,10 @@ class BlockLogisticRegressionClassifier(FingerprintsProjectCode, LogisticRegress
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
 
-    def _scores(self, message: Message) -> Array | None:
-        """`clf.decision_function` of the row Rasa would stack, one block at a time;
-        None when the blocks do not add up to the trained width."""
-        sparse, dense = sentence_blocks(message)
+    def _scores(self, sparse: list[Any], dense: list[Array]) -> Array | None:
+        """`clf.decision_function` of the row Rasa would stack from a message's blocks
+        (`sentence_blocks`), one block at a time; None when they do not add up to the
+        trained width."""
         coefficients = self._coefficients_by_row()
         if sum(block.shape[1] for block in sparse + dense) != coefficients.shape[0]:
             return None

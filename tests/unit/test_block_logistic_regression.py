@@ -29,6 +29,7 @@ from spine_assistant.components.block_logistic_regression import (
     BlockLogisticRegressionClassifier,
     BlockMatrix,
     fit_on_blocks,
+    sentence_blocks,
     sparse_product,
     warm_start,
 )
@@ -169,7 +170,7 @@ def test_prediction_block_by_block_gives_rasas_ranking(tmp_path: Path) -> None:
 
     for i in range(0, 120, 7):
         message = featurised_in_blocks(counts[i], vectors[i], labels[i])
-        assert ours._scores(message) is not None, "not Rasa's path"
+        assert ours._scores(*sentence_blocks(message)) is not None, "not Rasa's path"
         by_block = ours.process([message])[0]
         stacked = LogisticRegressionClassifier.process(
             ours, [featurised_in_blocks(counts[i], vectors[i], labels[i])]
