@@ -73,7 +73,9 @@ TRAINING_DIR = PROJECT_ROOT / "data" / "nlu"
 EXPECTATIONS = frozenset(
     {"answer", "not_on_page", "personal_advice", "emergency", "smalltalk", "ask_source"}
 )
-SMALLTALK_INTENTS = frozenset({"greet", "goodbye", "thank", "bot_challenge", "help"})
+SMALLTALK_INTENTS = frozenset(
+    {"greet", "goodbye", "thank", "bot_challenge", "help", "affirm", "deny"}
+)
 RED_FLAG_MENTION = "red_flag_mention"
 
 

@@ -5,8 +5,9 @@ visitor got is read from the response names, as the rules and `action_clarify_or
 (actions/fallback.py) choose them: `utter_faq_<topic>` is an answer (its detail
 variations share the name), `utter_did_you_mean`, `utter_out_of_scope` (also the
 answerability check's "the page doesn't say"), `utter_personal_advice`,
-`utter_emergency`, and Rasa's `action_default_fallback` / `utter_default`. Texts are
-masked here, as they are read, so nothing later ever holds the raw message.
+`utter_emergency` (or its repeat, `utter_emergency_again`), and Rasa's
+`action_default_fallback` / `utter_default`. Texts are masked here, as they are read,
+so nothing later ever holds the raw message.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ OUTCOME_RESPONSES = (
 # "source?" replies: the section (utter_source_*) and action_cite_source, or, before
 # those, utter_quote_*; "nothing to cite" before any answer
 SOURCE_RESPONSES = ("utter_source_", "action_cite_source", "utter_quote_", "utter_nothing_to_cite")
+EMERGENCY_RESPONSES = frozenset({"utter_emergency", "utter_emergency_again"})
 UNANSWERED_OUTCOMES = frozenset({"did_you_mean", "out_of_scope", "not_understood"})
 
 
@@ -70,7 +72,7 @@ class Turn:
     def outcome(self) -> str:
         """emergency | answer | did_you_mean | personal_advice | out_of_scope |
         not_understood | source | other"""
-        if "utter_emergency" in self.responses:
+        if any(name in EMERGENCY_RESPONSES for name in self.responses):
             return "emergency"
         if self.topic is not None:
             return "answer"

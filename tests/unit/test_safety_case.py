@@ -26,6 +26,7 @@ REQUIRED_HAZARDS = [
     "Data leak of a conversation",
     "Unavailable service",
     "Injected content shown in the widget",
+    "A follow-up to the urgent advice referred elsewhere",
 ]
 
 
