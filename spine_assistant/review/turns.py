@@ -26,9 +26,10 @@ from spine_assistant.review.masking import mask, mask_optional
 FAQ_RESPONSE_PREFIX = f"utter_{FAQ_INTENT_PREFIX}"
 CORE_FALLBACK_ACTIONS = frozenset({"action_default_fallback", "utter_default"})
 NOT_ON_PAGE_SLOT = "not_on_page"  # domain.yml; filled by the answerability check's entity
-# outcome → the response that shows it, most telling first
+# the urgent advice, or its repeat after "what should I do?": the most telling outcome
+EMERGENCY_RESPONSES = frozenset({"utter_emergency", "utter_emergency_again"})
+# after an emergency and an answer: outcome → the response that shows it, in this order
 OUTCOME_RESPONSES = (
-    ("emergency", "utter_emergency"),
     ("did_you_mean", "utter_did_you_mean"),
     ("personal_advice", "utter_personal_advice"),
     ("out_of_scope", "utter_out_of_scope"),
@@ -36,7 +37,6 @@ OUTCOME_RESPONSES = (
 # "source?" replies: the section (utter_source_*) and action_cite_source, or, before
 # those, utter_quote_*; "nothing to cite" before any answer
 SOURCE_RESPONSES = ("utter_source_", "action_cite_source", "utter_quote_", "utter_nothing_to_cite")
-EMERGENCY_RESPONSES = frozenset({"utter_emergency", "utter_emergency_again"})
 UNANSWERED_OUTCOMES = frozenset({"did_you_mean", "out_of_scope", "not_understood"})
 
 
@@ -76,7 +76,7 @@ class Turn:
             return "emergency"
         if self.topic is not None:
             return "answer"
-        for outcome, response in OUTCOME_RESPONSES[1:]:
+        for outcome, response in OUTCOME_RESPONSES:
             if response in self.responses:
                 return outcome
         if any(name in CORE_FALLBACK_ACTIONS for name in self.responses):

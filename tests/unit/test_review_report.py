@@ -292,3 +292,19 @@ def test_source_questions_and_core_fallbacks() -> None:
     assert [turn.outcome for turn in report.turns] == ["answer", "source", "not_understood"]
     assert report.rates()["fallback"][0] == 1
     assert [group.examples() for group in report.groups] == [["what is a biopsy"]]
+
+
+def test_the_repeated_urgent_advice_is_an_emergency_outcome() -> None:
+    """ "what should I do?" right after the urgent advice gets it again (hazard H11): the
+    review counts that turn as an emergency, not as personal advice declined."""
+    from spine_assistant.review.analysis import build_report
+
+    script = Script(at(4, 8))
+    script.user("my dad can't walk since this morning", "emergency", 0.98)
+    script.respond("utter_emergency")
+    script.user("what should I do?", "personal_advice", 0.9)
+    script.respond("utter_emergency_again")
+
+    report = build_report({"v": script.events}, PERIOD, TODAY, one_group_per_wording, 0.4)
+
+    assert [turn.outcome for turn in report.turns] == ["emergency", "emergency"]
