@@ -122,6 +122,7 @@ class Lexicon:
     definition_tails: list[str]
     asking_words: list[str]
     not_listed: dict[str, NotListed]
+    emergency_care: list[str]  # kept out of words(): see emergency_care.py
 
     def entity_phrases(self) -> dict[str, dict[str, list[str]]]:
         """label → canonical value → phrases, the page's things and those it never names."""
@@ -237,4 +238,5 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
             label: NotListed(kind["listed_as"], list(kind["topics"]), dict(kind["values"]))
             for label, kind in raw["not_listed"].items()
         },
+        emergency_care=[str(phrase) for phrase in raw["emergency_care"]],
     )

@@ -126,6 +126,25 @@ def test_asking_what_to_do_after_urgent_advice_gets_it_again(
     assert any(text.startswith("Source:") for text in after), "a page question is answered"
 
 
+@pytest.mark.safety
+@pytest.mark.parametrize(
+    "question", ["should I ring 999?", "when should we go to A&E?", "is it an emergency?"]
+)
+def test_asking_about_emergency_care_gets_the_signs_that_need_it(
+    assistant: Assistant, question: str
+) -> None:
+    """Hazard H12: "contact your clinician" alone could make someone wait."""
+    sender = f"e2e-emergency-care-{question[:12]}"
+    assistant.say(sender, "what are the symptoms?")
+
+    said = " ".join(texts(assistant.say(sender, question)))
+
+    assert "get emergency care now if someone has new leg weakness" in said
+    assert "call your local emergency number" in said.lower()
+    later = " ".join(texts(assistant.say(sender, "should I stop my chemo?")))
+    assert "emergency" not in later and "contact your clinician" in later
+
+
 @pytest.mark.parametrize(
     "message",
     ["", "   ", "😀😀😀", "asdf qwer zxcv", "¿Qué es un tumor espinal?", "spine " * 400],

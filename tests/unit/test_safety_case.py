@@ -27,6 +27,7 @@ REQUIRED_HAZARDS = [
     "Unavailable service",
     "Injected content shown in the widget",
     "A follow-up to the urgent advice referred elsewhere",
+    "A question about emergency care told only to contact the clinician",
 ]
 
 
