@@ -53,6 +53,11 @@ def reader(knowledge: Knowledge, lexicon: Lexicon, nlp: Any) -> QuestionReader:
         ("do statins lower the risk of lymphoma in the cord?", "risk_weak_immune", "lowers"),
         ("what's the usual SBRT dose?", "study_sbrt", "doses"),
         ("MRI wait time?", "mri", "how long"),
+        # how long someone lives is neither a figure nor a wait
+        ("how long do people live with spinal mets?", "how_common", "how long people live"),
+        ("how long have I got?", "cure", "how long people live"),
+        ("what's the 5 year survival rate?", "how_common", "how long people live"),
+        ("does keyhole surgery help people live longer?", "keyhole_surgery", "people live"),
         ("bx complications?", "biopsy", "risks"),
         ("which painkillers work for spinal mets?", "pain_character", "medicines"),
         ("can u fly w spinal mets", "definition", "day to day"),
@@ -107,6 +112,8 @@ def test_a_kind_the_topic_does_not_give_is_refused(
         ("what happens after the SBRT pilot if the results are positive?", "study_sbrt"),
         ("is a scan worth it if it involves some radiation?", "imaging_radiation"),
         ("how many kinds of biopsy are there?", "biopsy"),
+        # the study says whether surgery improves the cancer outcome is unclear
+        ("does the prostate surgery study help men live longer?", "study_prostate_surgery"),
         ("His letter says MSCC. What does that stand for?", "study_prostate_surgery"),
         ("is radiation from a CT scan dangerous?", "imaging_radiation"),
         ("how does the team decide on treatment?", "treatment"),
