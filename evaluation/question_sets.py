@@ -74,7 +74,7 @@ EXPECTATIONS = frozenset(
     {"answer", "not_on_page", "personal_advice", "emergency", "smalltalk", "ask_source"}
 )
 SMALLTALK_INTENTS = frozenset(
-    {"greet", "goodbye", "thank", "bot_challenge", "help", "affirm", "deny"}
+    {"greet", "goodbye", "thank", "bot_challenge", "help", "affirm", "deny", "express_feelings"}
 )
 RED_FLAG_MENTION = "red_flag_mention"
 
