@@ -58,6 +58,8 @@ def reader(knowledge: Knowledge, lexicon: Lexicon, nlp: Any) -> QuestionReader:
         ("how long have I got?", "cure", "how long people live"),
         ("what's the 5 year survival rate?", "how_common", "how long people live"),
         ("does keyhole surgery help people live longer?", "keyhole_surgery", "people live"),
+        ("is she going to die?", "complications_other", "how long people live"),
+        ("is spinal mets terminal?", "definition", "how long people live"),
         ("bx complications?", "biopsy", "risks"),
         ("which painkillers work for spinal mets?", "pain_character", "medicines"),
         ("can u fly w spinal mets", "definition", "day to day"),
