@@ -21,7 +21,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, 
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from spine_assistant.privacy.conversations import open_tracker_store
-from spine_assistant.review.analysis import Period, Report
+from spine_assistant.review.analysis import Period, Report, build_report
 from spine_assistant.review.grouping import normalised
 from spine_assistant.review.run import review
 
@@ -277,8 +277,6 @@ def test_an_empty_period_gives_a_short_report(seeded_endpoints: Path, tmp_path: 
 def test_source_questions_and_core_fallbacks() -> None:
     """ "source?" is neither an answer nor a gap; Rasa's own fallback (e.g. the action
     server was down) is a fallback and the message is reviewed."""
-    from spine_assistant.review.analysis import build_report
-
     script = Script(at(4, 8))
     script.answer("what are the symptoms", "symptoms")
     script.user("source?", "ask_source", 0.97)
@@ -297,8 +295,6 @@ def test_source_questions_and_core_fallbacks() -> None:
 def test_the_repeated_urgent_advice_is_an_emergency_outcome() -> None:
     """ "what should I do?" right after the urgent advice gets it again (hazard H11): the
     review counts that turn as an emergency, not as personal advice declined."""
-    from spine_assistant.review.analysis import build_report
-
     script = Script(at(4, 8))
     script.user("my dad can't walk since this morning", "emergency", 0.98)
     script.respond("utter_emergency")
