@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
 from typing import Any
 
@@ -114,6 +115,13 @@ class QuestionReader:
             "definition_tails": self.definition_tails,
             "not_listed": self.not_listed,
         }
+
+    @cached_property
+    def cue_words(self) -> frozenset[str]:
+        """Every word of every kind's cues."""
+        return frozenset(
+            word for kind in self.kinds.values() for cue in kind["cues"] for word in cue
+        )
 
     def refusal(
         self, sentences: list[Any], text: str, intent: str, entities: list[dict[str, Any]]

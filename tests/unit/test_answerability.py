@@ -15,6 +15,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from spine_assistant.components.answerability import NOT_ON_PAGE_ENTITY, AnswerabilityCheck
+from spine_assistant.components.question_kinds import QuestionReader
+from spine_assistant.knowledge import Knowledge, Lexicon
 
 pytestmark = pytest.mark.safety
 
@@ -103,6 +105,35 @@ def test_text_speak_without_its_final_g_is_the_word(
     message = parsed(nlp, f"what is the treatment for {text}?")
     check.process([message])
     assert (message.get("intent")["name"] == "faq_treatment") is kept
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # "expectancy" is known only as part of how a survival question asks
+        ("what is the life expectancy with spinal metastasis?", "how long people live"),
+        # a word the page never uses beside a kind the topic does not give: the word
+        ("what is the life expectancy after proton therapy?", "mention “proton therapy”"),
+    ],
+)
+def test_an_unknown_word_of_a_refused_kind_gives_the_kind(
+    nlp: Any, tmp_path: Path, knowledge: Knowledge, lexicon: Lexicon, text: str, said: str
+) -> None:
+    reader = QuestionReader.build(
+        knowledge, lexicon, lambda phrase: [t.lower_ for t in nlp.make_doc(phrase)]
+    )
+    check = AnswerabilityCheck(
+        AnswerabilityCheck.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("check"),
+        KNOWN | {"life", "with", "after"},
+        COMMON,
+        reader,
+    )
+    message = parsed(nlp, text, intent="faq_how_common")
+    check.process([message])
+    [entity] = [e for e in message.get("entities") if e["entity"] == NOT_ON_PAGE_ENTITY]
+    assert said in entity["value"]
 
 
 def test_only_factual_answers_are_checked(nlp: Any, check: AnswerabilityCheck) -> None:
