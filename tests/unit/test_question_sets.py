@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+import yaml
 
 from evaluation.leaks import find_leaks, normalised
 from evaluation.question_sets import (
     BLIND_TEST_FILE,
+    SMALLTALK_INTENTS,
     LabelledMessage,
     blind_test_set,
     load_set,
@@ -25,6 +27,7 @@ from evaluation.scoring import Rate, SetScores
 from evaluation.targets import BLIND_TARGETS, Target
 from spine_assistant.components.preamble_augmenter import load_preambles
 from spine_assistant.knowledge import Knowledge
+from spine_assistant.knowledge.paths import PROJECT_ROOT
 
 pytestmark = pytest.mark.safety
 
@@ -129,3 +132,11 @@ def test_a_floor_fails_a_regression_and_a_goal_reports_the_gap() -> None:
     assert fewer_is_better.meets_floor(Rate(2, 100)) and not fewer_is_better.meets_floor(
         Rate(3, 100)
     )
+
+
+def test_every_conversational_intent_of_the_domain_counts_as_smalltalk() -> None:
+    """A new chit-chat intent (as express_feelings was) must be allowed as a label, and
+    a removed one must not linger."""
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    not_smalltalk = {"out_of_scope", "personal_advice", "emergency"}
+    assert set(domain["intents"]) - not_smalltalk == SMALLTALK_INTENTS
