@@ -43,6 +43,11 @@ UNCLEAR_CANDIDATES = [
     "scans",
     "mri or ct",
     "mri or ct for spine mets",
+    "cancer spine",
+    "cancer back",
+    "cure radiotherapy",
+    "can radiotherapy cure it",
+    "can chemo cure it",
 ]
 
 
