@@ -14,6 +14,7 @@ from rasa.shared.importers.importer import TrainingDataImporter
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from spine_assistant.components.question_kinds import QuestionReader
 from spine_assistant.knowledge import Knowledge, Lexicon, load_knowledge, load_lexicon
 from spine_assistant.knowledge.paths import MODEL, PROJECT_ROOT
 
@@ -94,6 +95,14 @@ def nlp() -> Any:
     if not (SPACY_PIPELINE / "meta.json").exists():
         pytest.fail("spaCy pipeline missing: run `make spacy` (make test builds it)")
     return spacy.load(SPACY_PIPELINE, disable=["parser"])
+
+
+@pytest.fixture(scope="session")
+def reader(knowledge: Knowledge, lexicon: Lexicon, nlp: Any) -> QuestionReader:
+    """The question-kind cues, tokenised by the project's pipeline as training does."""
+    return QuestionReader.build(
+        knowledge, lexicon, lambda text: [t.lower_ for t in nlp.make_doc(text)]
+    )
 
 
 @pytest.fixture(scope="session")

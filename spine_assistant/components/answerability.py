@@ -321,8 +321,9 @@ class AnswerabilityCheck(ProjectComponent):
         return messages
 
     def _asks_only(self, doc: Any, term: tuple[int, int]) -> bool:
-        """The unknown term is part of how a refused question asks (the "expectancy" of
-        "life expectancy"): the kind of answer the page lacks says more than the word."""
+        """The unknown term is made only of words questions ask with (the question kinds'
+        cues: the "expectancy" of "life expectancy"). When the question is refused anyway,
+        what the page doesn't do says more than such a word."""
         return all(doc[i].lower_ in self._reader.cue_words for i in range(*term))
 
     def _refuse(self, message: Message, reason: str, where: tuple[int, int]) -> None:

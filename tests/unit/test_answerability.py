@@ -16,7 +16,6 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from spine_assistant.components.answerability import NOT_ON_PAGE_ENTITY, AnswerabilityCheck
 from spine_assistant.components.question_kinds import QuestionReader
-from spine_assistant.knowledge import Knowledge, Lexicon
 
 pytestmark = pytest.mark.safety
 
@@ -117,11 +116,8 @@ def test_text_speak_without_its_final_g_is_the_word(
     ],
 )
 def test_an_unknown_word_of_a_refused_kind_gives_the_kind(
-    nlp: Any, tmp_path: Path, knowledge: Knowledge, lexicon: Lexicon, text: str, said: str
+    nlp: Any, tmp_path: Path, reader: QuestionReader, text: str, said: str
 ) -> None:
-    reader = QuestionReader.build(
-        knowledge, lexicon, lambda phrase: [t.lower_ for t in nlp.make_doc(phrase)]
-    )
     check = AnswerabilityCheck(
         AnswerabilityCheck.get_default_config(),
         LocalModelStorage(tmp_path),

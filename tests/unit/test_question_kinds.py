@@ -10,16 +10,9 @@ import pytest
 
 from spine_assistant.components.question_kinds import QuestionReader
 from spine_assistant.components.questions import asking_sentences
-from spine_assistant.knowledge import Knowledge, Lexicon
+from spine_assistant.knowledge import Knowledge
 
 pytestmark = pytest.mark.safety
-
-
-@pytest.fixture(scope="module")
-def reader(knowledge: Knowledge, lexicon: Lexicon, nlp: Any) -> QuestionReader:
-    return QuestionReader.build(
-        knowledge, lexicon, lambda text: [t.lower_ for t in nlp.make_doc(text)]
-    )
 
 
 @pytest.mark.parametrize(

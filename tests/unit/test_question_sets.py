@@ -9,9 +9,9 @@ ever prints the other side of a leak, never the blind message itself.
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pytest
-import yaml
 
 from evaluation.leaks import find_leaks, normalised
 from evaluation.question_sets import (
@@ -27,7 +27,6 @@ from evaluation.scoring import Rate, SetScores
 from evaluation.targets import BLIND_TARGETS, Target
 from spine_assistant.components.preamble_augmenter import load_preambles
 from spine_assistant.knowledge import Knowledge
-from spine_assistant.knowledge.paths import PROJECT_ROOT
 
 pytestmark = pytest.mark.safety
 
@@ -134,9 +133,10 @@ def test_a_floor_fails_a_regression_and_a_goal_reports_the_gap() -> None:
     )
 
 
-def test_every_conversational_intent_of_the_domain_counts_as_smalltalk() -> None:
+def test_every_conversational_intent_of_the_domain_counts_as_smalltalk(
+    domain: dict[str, Any],
+) -> None:
     """A new chit-chat intent (as express_feelings was) must be allowed as a label, and
     a removed one must not linger."""
-    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
     not_smalltalk = {"out_of_scope", "personal_advice", "emergency"}
     assert set(domain["intents"]) - not_smalltalk == SMALLTALK_INTENTS
