@@ -102,6 +102,9 @@ def test_a_kind_the_topic_does_not_give_is_refused(
         # recurrence is a listed complication; a first appointment is not a booking
         ("can spinal metastases come back after surgery?", "complications_other"),
         ("could the tumour be coming back?", "complications_other"),
+        # signs told in the same sentence do not make it a question about them coming back
+        ("weak legs got better after RT, can the tumour come back?", "complications_other"),
+        ("my legs were numb last year, could the cancer come back?", "complications_other"),
         ("what happens at the first appointment?", "examination"),
         ("what does the treatment involve?", "treatment"),
         ("what happens after the SBRT pilot if the results are positive?", "study_sbrt"),
