@@ -27,6 +27,8 @@ pytestmark = pytest.mark.safety
         ("what does mHNPC stand for?", "study_prostate_surgery", "stands for"),
         ("how do I join the SBRT study?", "study_sbrt", "where or how"),
         ("how do I book an appointment with the spine team?", "examination", "where or how"),
+        ("can my GP refer me to the spine team?", "examination", "where or how"),
+        ("can the GP refer to the spine clinic directly?", "examination", "where or how"),
         ("does bladder control come back after surgery?", "complications_other", "recover"),
         ("is the pain from spinal mets worse at night?", "pain_character", "time of day"),
         ("what does a needle biopsy of the spine involve?", "biopsy", "involves"),
@@ -105,6 +107,13 @@ def test_a_kind_the_topic_does_not_give_is_refused(
         # signs told in the same sentence do not make it a question about them coming back
         ("weak legs got better after RT, can the tumour come back?", "complications_other"),
         ("my legs were numb last year, could the cancer come back?", "complications_other"),
+        # what a term refers to is what it means; what makes symptoms differ is the factors
+        ("what does 'complete paraplegia' refer to on this page?", "complications_neurological"),
+        ("what do focal weakness and radicular pain refer to?", "complications_neurological"),
+        (
+            "what makes the difference between someone with only pain and someone with weakness?",
+            "symptom_factors",
+        ),
         ("what happens at the first appointment?", "examination"),
         ("what does the treatment involve?", "treatment"),
         ("what happens after the SBRT pilot if the results are positive?", "study_sbrt"),
