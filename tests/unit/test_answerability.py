@@ -163,3 +163,6 @@ def test_the_vocabulary_is_learnt_from_the_page_and_answerable_examples(
     assert loaded.missing_terms(nlp("wat shud i look out for, is there a checklist?")) == []
     assert loaded.missing_terms(nlp("flashcards for my dissertation: symptoms?")) == []
     assert loaded.missing_terms(nlp("paramedic here: which symptoms matter?")) == []
+    assert loaded.missing_terms(nlp("does prev breast ca count as a risk?")) == []
+    assert loaded.missing_terms(nlp("how is it diagnosed if ye couldnae walk?")) == []
+    assert loaded.missing_terms(nlp("teaching the hcas: which scan confirms or excludes it?")) == []
