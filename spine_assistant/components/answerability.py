@@ -52,9 +52,9 @@ from spine_assistant.knowledge.paths import KNOWLEDGE_DIR, PROJECT_ROOT
 from spine_assistant.knowledge.topics import FAQ_INTENT_PREFIX
 
 OUT_OF_SCOPE = "out_of_scope"
-# a number with a short unit ("68yo", "72M", "3wks", "2nd"): an age, a time or a count
-# in a clinical note, not a subject the page might lack
-NUMBER_WITH_UNIT = re.compile(r"\d+[a-z]{0,3}")
+# a number with a short unit ("68yo", "72M", "3wks", "2nd", "x1yr" for a year): an age,
+# a time or a count in a clinical note, not a subject the page might lack
+NUMBER_WITH_UNIT = re.compile(r"x?\d+[a-z]{0,3}")
 NOT_ON_PAGE_ENTITY = "not_on_page"
 # a known word split by voice typing or a slip of the space bar into at most this many
 SPLIT_PARTS = 3

@@ -79,6 +79,7 @@ def test_a_word_the_page_never_uses_is_refused_and_named(
         "what is the treatment for spinal met a stasis",  # ... or three, by voice typing
         "My dad Bartholomew loves cycling. What is the treatment?",  # outside the question
         "72M, 68yo, 3wks: what is the treatment?",  # ages and times of clinical notes
+        "pain x1yr, what is the treatment?",  # "for a year" in a note
         "since twenty nineteen, what is the treatment?",  # numbers typed by voice
     ],
 )
