@@ -64,7 +64,7 @@ def find(tokens: Tokens, cue: Tokens) -> list[int]:
 class QuestionReader:
     """The cues as token lists (tokenised by the project's pipeline when trained)."""
 
-    # kind → says, cues, near, unless, after
+    # kind → says, cues, near, unless, after, not_after
     kinds: dict[str, dict[str, Any]] = field(default_factory=dict)
     gives: dict[str, list[str]] = field(default_factory=dict)  # intent → kinds
     expanded: list[str] = field(default_factory=list)  # abbreviations the page spells out
@@ -87,6 +87,7 @@ class QuestionReader:
                     "near": kind.near,
                     "unless": tokens(kind.unless),
                     "after": tokens(kind.after),
+                    "not_after": [word.lower() for word in kind.not_after],
                 }
                 for kind in lexicon.question_types
             },
@@ -276,6 +277,10 @@ def asks(kind: dict[str, Any], tokens: Tokens) -> bool:
             ]
         if kind.get("after"):
             starts = [s for s in starts if _follows(tokens, s, kind["after"])]
+        if kind.get("not_after"):
+            starts = [
+                s for s in starts if not set(tokens[max(s - 2, 0) : s]) & set(kind["not_after"])
+            ]
         if starts:
             return True
     return False

@@ -86,9 +86,11 @@ class QuestionType:
     """A kind of answer a question may ask for (a figure, a duration …): its cue
     phrases, what a refusal says the page does not do, words one of which must be
     near for it to count (none: any sentence), phrases that make a cue ask something
-    else ("how many kinds of biopsy" asks for the kinds, which the page lists), and
+    else ("how many kinds of biopsy" asks for the kinds, which the page lists),
     phrases one of which must come before a cue in its clause ("how does radiation
-    cause…" asks how; "how common is it … and cause numbness?" asks how common)."""
+    cause…" asks how; "how common is it … and cause numbness?" asks how common), and
+    words that, in the two words before a cue, name what the cue is about ("the tumour
+    comes back" is a recurrence, not the feeling in the legs coming back)."""
 
     name: str
     says: str
@@ -96,6 +98,7 @@ class QuestionType:
     near: list[str]
     unless: list[str] = field(default_factory=list)
     after: list[str] = field(default_factory=list)
+    not_after: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -227,6 +230,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
                 list(kind.get("near") or []),
                 list(kind.get("unless") or []),
                 list(kind.get("after") or []),
+                list(kind.get("not_after") or []),
             )
             for name, kind in raw["question_types"].items()
         ],

@@ -30,6 +30,11 @@ pytestmark = pytest.mark.safety
         ("can my GP refer me to the spine team?", "examination", "where or how"),
         ("can the GP refer to the spine clinic directly?", "examination", "where or how"),
         ("does bladder control come back after surgery?", "complications_other", "recover"),
+        (
+            "now the tumour has been treated, will the feeling in his legs come back?",
+            "complications_other",
+            "recover",
+        ),
         ("is the pain from spinal mets worse at night?", "pain_character", "time of day"),
         ("what does a needle biopsy of the spine involve?", "biopsy", "involves"),
         ("is a needle biopsy of the spine dangerous?", "biopsy", "risks"),
@@ -107,6 +112,7 @@ def test_a_kind_the_topic_does_not_give_is_refused(
         # signs told in the same sentence do not make it a question about them coming back
         ("weak legs got better after RT, can the tumour come back?", "complications_other"),
         ("my legs were numb last year, could the cancer come back?", "complications_other"),
+        ("legs were weak before the op, can the tumour ever come back?", "complications_other"),
         # what a term refers to is what it means; what makes symptoms differ is the factors
         ("what does 'complete paraplegia' refer to on this page?", "complications_neurological"),
         ("what do focal weakness and radicular pain refer to?", "complications_neurological"),
