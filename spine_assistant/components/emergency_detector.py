@@ -543,7 +543,9 @@ class FlagContext(TimeReading):
         return False
 
     def is_described(self, flag: RedFlag) -> bool:
-        """Said of someone, stated rather than asked, or said to be happening now."""
+        """Said of someone, stated rather than asked, said to be happening now, or asked
+        about and then claimed ("why would someone get sudden neck pain? That's what my
+        mum's got right now")."""
         sentence = flag.span.sent
         return (
             flag.of_someone
@@ -551,6 +553,7 @@ class FlagContext(TimeReading):
             or not is_question(sentence)
             or self._now_right_after(sentence)
             or self._noted_before_the_question(flag.span)
+            or self._claimed(flag.span)
         )
 
     def _noted_before_the_question(self, flag: Any) -> bool:

@@ -395,6 +395,17 @@ DESCRIBED_EMERGENCIES = [
     "my legs feel heavy and weak, started a couple hrs ago, had bowel cancer 3 yrs ago",
     # severe back pain reached from a mild one
     "Since this morning my back pain has gone from a twinge to absolutely unbearable.",
+    # an onset later in the sentence, or told of with "mine"; a score that jumped
+    "my back pain was fine at tea time, then an hour ago it hit out of the blue",
+    "Her back pain is different from her usual ache, it came all at once this evening. Lung ca.",
+    "the page says the pain is constant. mine came on suddenly at 3am. bowel ca with mets",
+    "his back pain shot up from a 3 to a 10 tonight, kidney cancer in the spine",
+    # a general question, then claimed for someone now
+    "What makes back pain suddenly turn excruciating in cancer? "
+    "That's what my husband has got now.",
+    # an aside between the legs and what they won't do; the urge to go has vanished
+    "Her legs (the right one mostly) won't take her weight since she woke up, myeloma",
+    "my urge to pass water has completely gone since last night, prostate ca",
 ]
 
 MENTIONS = [
@@ -668,6 +679,10 @@ MENTIONS = [
     # how a sign comes about, asked in general; what the writer is trying to understand
     "how can a tumour in the back cause paralysis? just curious, mum is well today",
     "Is it the blood supply or the pressure? Trying to understand why paraplegia happens.",
+    # onset words asked about, denied, or claimed only for a time long past
+    "Does back pain from spinal mets usually come on out of the blue?",
+    "My back pain built up slowly over months, not all at once. Which cancers spread to the spine?",
+    "Why would someone get sudden severe back pain? That's what my uncle had years ago.",
 ]
 
 
