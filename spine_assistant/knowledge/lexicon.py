@@ -111,6 +111,19 @@ class NotListed:
 
 
 @dataclass(frozen=True)
+class PersonalOutlookCues:
+    """A question about what will happen to one person: who, the word that looks
+    ahead, what happens, words that say both ("outlook"), and words after an outcome
+    that make it a comparison instead."""
+
+    persons: list[str]
+    prospects: list[str]
+    outcomes: list[str]
+    outlooks: list[str]
+    unless_after: list[str]
+
+
+@dataclass(frozen=True)
 class Lexicon:
     lemma_synonyms: dict[str, list[str]]
     lemma_patterns: dict[str, list[str]]  # lemma → regular expressions on the lower-cased token
@@ -125,6 +138,7 @@ class Lexicon:
     definition_tails: list[str]
     asking_words: list[str]
     not_listed: dict[str, NotListed]
+    personal_outlook: PersonalOutlookCues
     emergency_care: list[str]  # kept out of words(): see emergency_care.py
 
     def entity_phrases(self) -> dict[str, dict[str, list[str]]]:
@@ -242,5 +256,8 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
             label: NotListed(kind["listed_as"], list(kind["topics"]), dict(kind["values"]))
             for label, kind in raw["not_listed"].items()
         },
+        personal_outlook=PersonalOutlookCues(
+            **{key: [str(cue) for cue in cues] for key, cues in raw["personal_outlook"].items()}
+        ),
         emergency_care=[str(phrase) for phrase in raw["emergency_care"]],
     )
