@@ -96,6 +96,14 @@ pytestmark = pytest.mark.safety
         ("Hx of ca + new back pain: red flag criteria for urgent MRI?", "mri", "guidelines"),
         ("primary vs secondary spine tumour which worse", "differential_diagnosis", "compare"),
         ("is bleeding the most serious complication?", "complications_other", "compare"),
+        # the page names the genetic conditions and where cancer comes from, no more
+        (
+            "is neurofibromatosis passed down from the mother or the father?",
+            "risk_genetic",
+            "inherit",
+        ),
+        ("can it spread from the spine to other organs?", "less_common_cancers", "from the spine"),
+        ("Can metastases in the spine spread on into the brain?", "symptoms", "from the spine"),
         ("what's the reason a bigger tumour presses on the cord?", "symptom_factors", "why or how"),
         (
             "what's the science behind radiation causing tumours?",
@@ -175,6 +183,8 @@ def test_a_kind_the_topic_does_not_give_is_refused(
         ("how does the SBRT study work?", "study_sbrt"),
         # "nice" the word, not NICE the institute
         ("it would be nice to know which cancers spread to the spine", "common_cancers"),
+        ("are spinal tumours passed down in families, like NF2?", "risk_genetic"),
+        ("does the cancer spread to the spine from other organs?", "definition"),
         ("how do doctors tell if cancer has spread to the spine, is it an MRI?", "mri"),
     ],
 )
