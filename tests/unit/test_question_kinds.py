@@ -103,6 +103,12 @@ pytestmark = pytest.mark.safety
             "inherit",
         ),
         ("can it spread from the spine to other organs?", "less_common_cancers", "from the spine"),
+        # the examination asks about family history; the page never makes it a risk
+        (
+            "is a family history of cancer a risk factor for spinal mets?",
+            "risk_cancer_history",
+            "family history",
+        ),
         ("Can metastases in the spine spread on into the brain?", "symptoms", "from the spine"),
         ("what's the reason a bigger tumour presses on the cord?", "symptom_factors", "why or how"),
         (
@@ -184,6 +190,8 @@ def test_a_kind_the_topic_does_not_give_is_refused(
         # "nice" the word, not NICE the institute
         ("it would be nice to know which cancers spread to the spine", "common_cancers"),
         ("are spinal tumours passed down in families, like NF2?", "risk_genetic"),
+        ("will they ask about my family history at the appointment?", "examination"),
+        ("is family history part of the genetic conditions?", "risk_genetic"),
         ("does the cancer spread to the spine from other organs?", "definition"),
         ("how do doctors tell if cancer has spread to the spine, is it an MRI?", "mri"),
     ],
