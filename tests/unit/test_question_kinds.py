@@ -103,6 +103,7 @@ pytestmark = pytest.mark.safety
             "inherit",
         ),
         ("can it spread from the spine to other organs?", "less_common_cancers", "from the spine"),
+        ("Which industrial chemicals raise the risk?", "risk_chemicals_radiation", "chemicals"),
         # the examination asks about family history; the page never makes it a risk
         (
             "is a family history of cancer a risk factor for spinal mets?",
@@ -191,6 +192,7 @@ def test_a_kind_the_topic_does_not_give_is_refused(
         ("it would be nice to know which cancers spread to the spine", "common_cancers"),
         ("are spinal tumours passed down in families, like NF2?", "risk_genetic"),
         ("will they ask about my family history at the appointment?", "examination"),
+        ("do chemicals at work raise the risk of a spinal tumour?", "risk_chemicals_radiation"),
         ("is family history part of the genetic conditions?", "risk_genetic"),
         ("does the cancer spread to the spine from other organs?", "definition"),
         ("how do doctors tell if cancer has spread to the spine, is it an MRI?", "mri"),
