@@ -104,6 +104,13 @@ pytestmark = pytest.mark.safety
         ),
         ("can it spread from the spine to other organs?", "less_common_cancers", "from the spine"),
         ("Which industrial chemicals raise the risk?", "risk_chemicals_radiation", "chemicals"),
+        # how the surgeon does it, not what surgery is for
+        ("how do the surgeons remove the tumour?", "surgery_goals", "during the operation"),
+        (
+            "How do surgeons take a whole tumour out of a vertebra without damaging the cord?",
+            "surgery_goals",
+            "during the operation",
+        ),
         # the examination asks about family history; the page never makes it a risk
         (
             "is a family history of cancer a risk factor for spinal mets?",
@@ -193,6 +200,8 @@ def test_a_kind_the_topic_does_not_give_is_refused(
         ("are spinal tumours passed down in families, like NF2?", "risk_genetic"),
         ("will they ask about my family history at the appointment?", "examination"),
         ("do chemicals at work raise the risk of a spinal tumour?", "risk_chemicals_radiation"),
+        ("how do surgeons and oncologists work together?", "treatment"),
+        ("how does surgery help with spinal mets?", "surgery_goals"),
         ("is family history part of the genetic conditions?", "risk_genetic"),
         ("does the cancer spread to the spine from other organs?", "definition"),
         ("how do doctors tell if cancer has spread to the spine, is it an MRI?", "mri"),
