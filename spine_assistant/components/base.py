@@ -5,6 +5,7 @@ model storage and resource it saves to and loads from."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from typing import Any
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY
+from rasa.shared.nlu.training_data.message import Message
 from typing_extensions import Self
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -61,3 +64,17 @@ class ProjectComponent(FingerprintsProjectCode, GraphComponent):
         execution_context: ExecutionContext,
     ) -> Self:
         return cls(config, model_storage, resource)
+
+
+def put_first(message: Message, routed: dict[str, Any], leave_out: Collection[str] = ()) -> None:
+    """Makes `routed` the message's intent, ahead of the rest of the ranking less the
+    intents it replaces (`leave_out`): what a router read in the message outranks what
+    the classifier guessed, and the reply and "Did you mean" see the same order."""
+    replaced = {routed[INTENT_NAME_KEY], *leave_out}
+    others = [
+        entry
+        for entry in message.get(INTENT_RANKING_KEY, [])
+        if entry.get(INTENT_NAME_KEY) not in replaced
+    ]
+    message.set(INTENT, routed, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [routed, *others], add_to_output=True)

@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from spine_assistant.components.base import ProjectComponent
+from spine_assistant.components.base import ProjectComponent, put_first
 from spine_assistant.knowledge import Knowledge, Topic, load_knowledge
 
 
@@ -49,11 +49,5 @@ class DetailRouter(ProjectComponent):
             if target is not topic:
                 routed = {INTENT_NAME_KEY: target.intent, "confidence": intent.get("confidence")}
                 # the first choice gives its confidence to the topic it was routed to
-                others = [
-                    entry
-                    for entry in message.get(INTENT_RANKING_KEY, [])
-                    if entry.get(INTENT_NAME_KEY) not in {target.intent, topic.intent}
-                ]
-                message.set(INTENT, routed, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [routed, *others], add_to_output=True)
+                put_first(message, routed, leave_out={topic.intent})
         return messages

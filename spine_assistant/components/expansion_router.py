@@ -22,13 +22,12 @@ from rasa.shared.nlu.constants import (
     ENTITIES,
     INTENT,
     INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
 from spine_assistant.components.answerability import OUT_OF_SCOPE
-from spine_assistant.components.base import ProjectComponent
+from spine_assistant.components.base import ProjectComponent, put_first
 from spine_assistant.components.emergency_detector import EMERGENCY_INTENT
 from spine_assistant.components.question_kinds import Tokens, find
 from spine_assistant.knowledge import Knowledge, Lexicon, load_knowledge, load_lexicon
@@ -121,11 +120,6 @@ class ExpansionRouter(ProjectComponent):
                 continue
             target, value, token = asked
             routed = {INTENT_NAME_KEY: target, "confidence": 1.0}  # read, not guessed
-            others = [
-                entry
-                for entry in message.get(INTENT_RANKING_KEY, [])
-                if entry.get(INTENT_NAME_KEY) not in {target, OUT_OF_SCOPE}
-            ]
             entity = {
                 "entity": ABBREVIATION_ENTITY,
                 "value": value,
@@ -133,7 +127,6 @@ class ExpansionRouter(ProjectComponent):
                 "end": token.idx + len(token),
                 "extractor": type(self).__name__,
             }
-            message.set(INTENT, routed, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [routed, *others], add_to_output=True)
+            put_first(message, routed, leave_out={OUT_OF_SCOPE})
             message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)
         return messages

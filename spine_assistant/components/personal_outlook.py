@@ -20,10 +20,10 @@ from typing import Any
 import spacy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import SPACY_DOCS
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from spine_assistant.components.base import ProjectComponent
+from spine_assistant.components.base import ProjectComponent, put_first
 from spine_assistant.components.emergency_detector import EMERGENCY_INTENT
 from spine_assistant.components.question_kinds import Tokens, find
 from spine_assistant.components.questions import asking_sentences, asks_indirectly, is_question
@@ -120,12 +120,5 @@ class PersonalOutlook(ProjectComponent):
                 continue
             if not asks_personal_outlook(doc):
                 continue
-            routed = {INTENT_NAME_KEY: PERSONAL_ADVICE, "confidence": 1.0}  # read, not guessed
-            others = [
-                entry
-                for entry in message.get(INTENT_RANKING_KEY, [])
-                if entry.get(INTENT_NAME_KEY) != PERSONAL_ADVICE
-            ]
-            message.set(INTENT, routed, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [routed, *others], add_to_output=True)
+            put_first(message, {INTENT_NAME_KEY: PERSONAL_ADVICE, "confidence": 1.0})
         return messages
