@@ -15,7 +15,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import spacy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import (
@@ -29,12 +28,13 @@ from rasa.shared.nlu.training_data.message import Message
 from spine_assistant.components.answerability import OUT_OF_SCOPE
 from spine_assistant.components.base import ProjectComponent, put_first
 from spine_assistant.components.emergency_detector import EMERGENCY_INTENT
-from spine_assistant.components.question_kinds import Tokens, find
+from spine_assistant.components.personal_outlook import PERSONAL_ADVICE
+from spine_assistant.components.question_kinds import Tokens, find, phrase_tokens
 from spine_assistant.knowledge import Knowledge, Lexicon, load_knowledge, load_lexicon
 from spine_assistant.knowledge.topics import ABBREVIATION_ENTITY
 
 # an emergency or a request for personal advice keeps its reply, whatever else it asks
-KEEP = frozenset({EMERGENCY_INTENT, "personal_advice"})
+KEEP = frozenset({EMERGENCY_INTENT, PERSONAL_ADVICE})
 MEANING_WORDS = frozenset({"mean", "means", "meaning"})
 # "What does it stand for?" asks about the sentence before
 BACK_REFERENCES = frozenset({"it", "that", "this", "they", "those", "these"})
@@ -46,14 +46,9 @@ class ExpansionReader:
     """Which spelt-out abbreviation a message asks the meaning of, and its topic."""
 
     def __init__(self, knowledge: Knowledge, lexicon: Lexicon) -> None:
-        tokenizer = spacy.blank("en").tokenizer
-
-        def tokens(phrases: list[str]) -> list[Tokens]:
-            return [[t.lower_ for t in tokenizer(phrase.lower())] for phrase in phrases]
-
-        self.anywhere = tokens(lexicon.expansion_cues) + [[word] for word in MEANING_WORDS]
-        self.before = tokens(lexicon.definition_cues)
-        self.after = tokens(lexicon.definition_tails)
+        self.anywhere = phrase_tokens(lexicon.expansion_cues) + [[w] for w in MEANING_WORDS]
+        self.before = phrase_tokens(lexicon.definition_cues)
+        self.after = phrase_tokens(lexicon.definition_tails)
         # "mscc" → (the topic's intent, the detail's value "MSCC")
         self.topics = {
             detail.value.lower(): (topic.intent, detail.value)

@@ -17,7 +17,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import spacy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
@@ -25,7 +24,8 @@ from rasa.shared.nlu.training_data.message import Message
 
 from spine_assistant.components.base import ProjectComponent, put_first
 from spine_assistant.components.emergency_detector import EMERGENCY_INTENT
-from spine_assistant.components.question_kinds import Tokens, find
+from spine_assistant.components.flag_spans import SCOPE_BREAKS
+from spine_assistant.components.question_kinds import Tokens, find, phrase_tokens
 from spine_assistant.components.questions import asking_sentences, asks_indirectly, is_question
 from spine_assistant.knowledge import load_lexicon
 from spine_assistant.knowledge.lexicon import PersonalOutlookCues
@@ -35,23 +35,19 @@ PERSONAL_ADVICE = "personal_advice"
 # "what are my chances", "he'll"), and its outcome ("will she ever be able to walk again")
 PERSON_REACH = 3
 OUTCOME_REACH = 8
-# a person is in the prospect's clause, not across these
-CLAUSE_BREAKS = frozenset({",", ";", ":", "-", "–", "—", "(", ")"})
+# a person is in the prospect's clause, not across these: the scope breaks of the
+# emergency and question readers, an em dash and a bracket
+CLAUSE_BREAKS = SCOPE_BREAKS | {"—", "(", ")"}
 
 
 class OutlookReader:
     """Whether a sentence asks what will happen to one person."""
 
     def __init__(self, cues: PersonalOutlookCues) -> None:
-        tokenizer = spacy.blank("en").tokenizer
-
-        def tokens(phrases: list[str]) -> list[Tokens]:
-            return [[t.lower_ for t in tokenizer(phrase.lower())] for phrase in phrases]
-
         self.persons = frozenset(cues.persons)
-        self.prospects = tokens(cues.prospects)
-        self.outcomes = tokens(cues.outcomes)
-        self.outlooks = tokens(cues.outlooks)
+        self.prospects = phrase_tokens(cues.prospects)
+        self.outcomes = phrase_tokens(cues.outcomes)
+        self.outlooks = phrase_tokens(cues.outlooks)
         self.unless_after = frozenset(cues.unless_after)
 
     def asks_outlook(self, words: Tokens) -> bool:
@@ -83,14 +79,15 @@ class OutlookReader:
 
 
 def _clause_start(words: Tokens) -> Tokens:
-    for index, word in enumerate(words):
-        if word in CLAUSE_BREAKS:
-            return words[:index]
-    return words
+    """The words before the first clause break."""
+    breaks = [index for index, word in enumerate(words) if word in CLAUSE_BREAKS]
+    return words[: breaks[0]] if breaks else words
 
 
 def _clause_end(words: Tokens) -> Tokens:
-    return list(reversed(_clause_start(list(reversed(words)))))
+    """The words after the last clause break."""
+    breaks = [index for index, word in enumerate(words) if word in CLAUSE_BREAKS]
+    return words[breaks[-1] + 1 :] if breaks else words
 
 
 @cache

@@ -15,9 +15,11 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from itertools import pairwise
 from typing import Any
+
+import spacy
 
 from spine_assistant.components.flag_spans import SCOPE_BREAKS
 from spine_assistant.knowledge import Knowledge, Lexicon
@@ -52,6 +54,18 @@ NUMBER = "number"
 FIGURES_NOT_BROKEN_DOWN = frozenset({"cancer_type", "spine_region"})
 
 Tokens = list[str]
+
+
+@cache
+def _blank_tokenizer() -> Any:
+    return spacy.blank("en").tokenizer
+
+
+def phrase_tokens(phrases: list[str]) -> list[Tokens]:
+    """Lexicon phrases as lower-case token lists, split as spaCy's English splits a
+    message ("he'll" → "he", "'ll"), for matching with `find`."""
+    tokenizer = _blank_tokenizer()
+    return [[t.lower_ for t in tokenizer(phrase.lower())] for phrase in phrases]
 
 
 def find(tokens: Tokens, cue: Tokens) -> list[int]:
