@@ -16,6 +16,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from spine_assistant.components.answerability import NOT_ON_PAGE_ENTITY, AnswerabilityCheck
 from spine_assistant.components.question_kinds import QuestionReader
+from tests.unit.classified import classified_message
 
 pytestmark = pytest.mark.safety
 
@@ -39,12 +40,7 @@ COMMON = {"does", "help", "my", "mum", "worried", "really", "the", "is", "what",
 
 
 def parsed(nlp: Any, text: str, intent: str = "faq_treatment") -> Message:
-    message = Message(data={TEXT: text})
-    message.set(SPACY_DOCS[TEXT], nlp(text.lower()))
-    ranking = [{"name": intent, "confidence": 0.9}, {"name": "faq_study_sbrt", "confidence": 0.05}]
-    message.set("intent", ranking[0])
-    message.set("intent_ranking", ranking)
-    return message
+    return classified_message(text, [(intent, 0.9), ("faq_study_sbrt", 0.05)], nlp(text.lower()))
 
 
 @pytest.fixture

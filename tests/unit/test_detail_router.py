@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from spine_assistant.components.detail_router import DetailRouter, routed_topic
 from spine_assistant.knowledge import Knowledge
+from tests.unit.classified import classified_message
 
 
 def parsed(intent: str, entities: list[dict[str, str]]) -> Message:
-    message = Message(data={TEXT: "does it spread to the spine"})
-    ranking = [
-        {"name": intent, "confidence": 0.8},
-        {"name": "faq_less_common_cancers", "confidence": 0.15},
-        {"name": "faq_definition", "confidence": 0.05},
-    ]
-    message.set("intent", ranking[0])
-    message.set("intent_ranking", ranking)
-    message.set("entities", entities)
-    return message
+    ranking = [(intent, 0.8), ("faq_less_common_cancers", 0.15), ("faq_definition", 0.05)]
+    return classified_message("does it spread to the spine", ranking, entities=entities)
 
 
 def test_a_cancer_listed_elsewhere_moves_the_question(knowledge: Knowledge) -> None:

@@ -15,6 +15,7 @@ from spine_assistant.components.emergency_detector import (
     describes_emergency,
     red_flags,
 )
+from tests.unit.classified import classified_message
 
 pytestmark = pytest.mark.safety
 
@@ -718,12 +719,7 @@ def test_each_cue_gives_its_modifier(nlp: Any, text: str, modifier: str) -> None
 
 
 def message(nlp: Any, text: str, ranking: list[tuple[str, float]]) -> Message:
-    msg = Message(data={TEXT: text})
-    msg.set(SPACY_DOCS[TEXT], doc(nlp, text))
-    entries = [{"name": name, "confidence": confidence} for name, confidence in ranking]
-    msg.set("intent", entries[0])
-    msg.set("intent_ranking", entries)
-    return msg
+    return classified_message(text, ranking, doc(nlp, text))
 
 
 def detector() -> EmergencyDetector:

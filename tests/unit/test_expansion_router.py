@@ -8,29 +8,19 @@ import re
 from typing import Any
 
 import pytest
-from rasa.nlu.constants import SPACY_DOCS
-from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from spine_assistant.components.expansion_router import ExpansionReader, ExpansionRouter
 from spine_assistant.knowledge import Knowledge, Lexicon
 from spine_assistant.knowledge.topics import ABBREVIATION_ENTITY
+from tests.unit.classified import classified_message
 
 SPELT_OUT = re.compile(r"\(([A-Za-z0-9]{2,10})\)")
 
 
 def parsed(nlp: Any, text: str, intent: str) -> Message:
-    message = Message(data={TEXT: text})
-    message.set(SPACY_DOCS[TEXT], nlp(text))
-    ranking = [
-        {"name": intent, "confidence": 0.6},
-        {"name": "faq_study_sbrt", "confidence": 0.3},
-        {"name": "faq_clinical_trials", "confidence": 0.1},
-    ]
-    message.set("intent", ranking[0])
-    message.set("intent_ranking", ranking)
-    message.set("entities", [])
-    return message
+    ranking = [(intent, 0.6), ("faq_study_sbrt", 0.3), ("faq_clinical_trials", 0.1)]
+    return classified_message(text, ranking, nlp(text), entities=[])
 
 
 @pytest.mark.parametrize(

@@ -7,24 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rasa.nlu.constants import SPACY_DOCS
-from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from spine_assistant.components.personal_outlook import PersonalOutlook
+from tests.unit.classified import classified_message
 
 
 def classified(nlp: Any, text: str, intent: str) -> Message:
-    message = Message(data={TEXT: text})
-    message.set(SPACY_DOCS[TEXT], nlp(text))
-    ranking = [
-        {"name": intent, "confidence": 0.8},
-        {"name": "personal_advice", "confidence": 0.15},
-        {"name": "out_of_scope", "confidence": 0.05},
-    ]
-    message.set("intent", ranking[0])
-    message.set("intent_ranking", ranking)
-    return message
+    ranking = [(intent, 0.8), ("personal_advice", 0.15), ("out_of_scope", 0.05)]
+    return classified_message(text, ranking, nlp(text))
 
 
 @pytest.mark.parametrize(
