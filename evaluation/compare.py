@@ -294,9 +294,9 @@ Costs: training time is NLU-only training on this machine (the shipped row is
 `make train`'s model; see "shipped config, NLU only" for its time); NLU per message is
 the mean parse time over both sets in one process; extra install is what the sentence
 features add (the encoder's weights in build/sentence-encoder/ and the `tokenizers`
-package). Rasa's training cache reuses the components a variant shares with one trained
-before it, so a variant's training time counts only what it retrained ("without
-answerability check" retrained only that check).
+package). Each variant is a full training (`force_full_training`), so no variant
+reuses another's components; sentence vectors come from build/sentence-cache/ when
+`make train` has encoded the same texts.
 
 ## Rasa NLU cross-validation on the training data
 
