@@ -78,15 +78,20 @@ class OutlookReader:
         return False
 
 
+def _breaks(words: Tokens) -> list[int]:
+    """Where the clause breaks are among the words."""
+    return [index for index, word in enumerate(words) if word in CLAUSE_BREAKS]
+
+
 def _clause_start(words: Tokens) -> Tokens:
     """The words before the first clause break."""
-    breaks = [index for index, word in enumerate(words) if word in CLAUSE_BREAKS]
+    breaks = _breaks(words)
     return words[: breaks[0]] if breaks else words
 
 
 def _clause_end(words: Tokens) -> Tokens:
     """The words after the last clause break."""
-    breaks = [index for index, word in enumerate(words) if word in CLAUSE_BREAKS]
+    breaks = _breaks(words)
     return words[breaks[-1] + 1 :] if breaks else words
 
 
