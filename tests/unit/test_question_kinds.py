@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from spine_assistant.components.question_kinds import QuestionReader
+from spine_assistant.components.question_kinds import QuestionReader, phrase_tokens
 from spine_assistant.components.questions import asking_sentences
-from spine_assistant.knowledge import Knowledge
+from spine_assistant.knowledge import Knowledge, Lexicon
 
 pytestmark = pytest.mark.safety
 
@@ -303,3 +303,18 @@ def test_the_pages_figure_is_not_given_for_one_cancer_or_region(
     doc, entities = named(nlp, text)
     intent = knowledge.topic("how_common").intent
     assert reader.refusal(asking_sentences(doc), text, intent, entities) == refusal
+
+
+def test_lexicon_phrases_split_as_the_pipeline_splits_messages(lexicon: Lexicon, nlp: Any) -> None:
+    """The routers and the personal-outlook step split their cues with spaCy's blank
+    English tokenizer, the answerability check with the project's pipeline, which reads
+    the messages: were the pipeline to split differently ("can't", "w/"), a cue would
+    no longer be found in the messages it was written for."""
+    phrases = lexicon.expansion_cues + lexicon.definition_cues + lexicon.definition_tails
+    for kind in lexicon.question_types:
+        phrases += kind.cues + kind.unless + kind.after
+    outlook = lexicon.personal_outlook
+    phrases += outlook.prospects + outlook.outcomes + outlook.outlooks
+    by_pipeline = [[token.lower_ for token in nlp.make_doc(p.lower())] for p in phrases]
+    assert len(phrases) > 800
+    assert phrase_tokens(phrases) == by_pipeline
