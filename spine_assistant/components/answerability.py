@@ -46,6 +46,7 @@ from spine_assistant.components.base import ProjectComponent
 from spine_assistant.components.preamble_augmenter import is_preamble_copy
 from spine_assistant.components.question_kinds import QuestionReader
 from spine_assistant.components.questions import asking_sentences
+from spine_assistant.components.shared_spacy import SharedSpacyNLP
 from spine_assistant.components.spacy_pipeline import english_lookups
 from spine_assistant.knowledge import load_knowledge, load_lexicon
 from spine_assistant.knowledge.paths import KNOWLEDGE_DIR, PROJECT_ROOT
@@ -181,9 +182,7 @@ class AnswerabilityCheck(ProjectComponent):
         texts = [knowledge.source_text()]
         for topic in knowledge.topics:
             texts += [topic.title, topic.answer] + [detail.answer for detail in topic.details]
-        import spacy
-
-        nlp = spacy.load(PROJECT_ROOT / self._config["spacy_pipeline"])
+        nlp = SharedSpacyNLP.load_model(str(PROJECT_ROOT / self._config["spacy_pipeline"])).model
         known |= {word for doc in nlp.pipe(t.lower() for t in texts) for word in _words(doc)}
         known |= load_lexicon().words()
         reader = QuestionReader.build(

@@ -23,7 +23,7 @@ from spine_assistant.components.base import FingerprintsProjectCode
 
 
 @DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False, model_from="SpacyNLP"
+    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False, model_from="SharedSpacyNLP"
 )
 class ParsedDocEntityExtractor(FingerprintsProjectCode, SpacyEntityExtractor):
     """SpacyEntityExtractor's entities, from the message's own spaCy doc."""
