@@ -14,6 +14,9 @@ WEBCHAT_VERSION := 1.0.1
 WEBCHAT_INTEGRITY := sha512-Ld1zVJvTAaTrs6A5p8t70agNNrKYRyXlvqXZRgBoDvKKUXbA0jhJKECi5bdPGlaR6jsmqWtVylHS+YqIqo0x8w==
 WEBCHAT := build/webchat/package/lib/index.js
 MODEL := models/spine.tar.gz
+# Rasa's usage telemetry and error reports to Rasa's servers stay off in every target
+# (training, tests, evaluation, rasa commands), not only in the servers
+export RASA_TELEMETRY_ENABLED := false
 WEB_DIST := web/dist
 WEB_SOURCES := web/build.mjs web/public/index.html $(wildcard web/src/*) spine_assistant/website/source_page.py spine_assistant/website/anchors.py data/knowledge/topics.yml data/source/metastatic-spinal-tumour.txt
 

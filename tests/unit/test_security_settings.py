@@ -1,6 +1,6 @@
 """Security settings, checked without servers: CORS origins are a list and never a
 wildcard, the HTTP API needs a strong token, the launcher refuses security options on its
-command line, and no secret is committed."""
+command line, every make target keeps Rasa's telemetry off, and no secret is committed."""
 
 from __future__ import annotations
 
@@ -65,6 +65,28 @@ def test_the_launcher_refuses_a_wildcard_origin() -> None:
 
     assert launched.returncode != 0
     assert "wildcard" in launched.stderr
+
+
+def test_every_make_target_runs_with_rasas_telemetry_off() -> None:
+    """`make train`, `make test` and `make evaluate` run Rasa in their own processes, not
+    through the server launcher that switches telemetry off: the Makefile exports it."""
+    probe = subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "--eval",
+            'telemetry-probe: ; @echo "$$RASA_TELEMETRY_ENABLED"',
+            "telemetry-probe",
+        ],
+        cwd=PROJECT_ROOT,
+        env={"PATH": "/usr/bin:/bin", "RASA_TELEMETRY_ENABLED": "true"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert probe.returncode == 0, probe.stderr
+    assert probe.stdout.strip() == "false"
 
 
 SECRET_PATTERNS = [
