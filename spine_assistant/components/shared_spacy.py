@@ -16,6 +16,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from spacy.language import Language
 
+from spine_assistant.components.base import FingerprintsProjectCode
+
 PipelineVersion = tuple[tuple[str, int], ...]
 
 _loaded: dict[str, tuple[PipelineVersion, Language]] = {}
@@ -38,8 +40,11 @@ def _version(folder: Path) -> PipelineVersion:
     is_trainable=False,
     model_from="SharedSpacyNLP",
 )
-class SharedSpacyNLP(SpacyNLP):
-    """SpacyNLP whose model is loaded once for all the nodes of a process."""
+class SharedSpacyNLP(FingerprintsProjectCode, SpacyNLP):
+    """SpacyNLP whose model is loaded once for all the nodes of a process. Like every
+    project component it gives Rasa's cache the project's code digest: the pipeline's
+    span rulers run the project's code (gated_span_ruler.py), so a change to it must
+    parse the training data again, not reuse the docs of the old code."""
 
     @staticmethod
     def load_model(spacy_model_name: str) -> SpacyModel:

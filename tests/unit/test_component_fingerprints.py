@@ -14,6 +14,7 @@ from spine_assistant.components.block_logistic_regression import (
     BlockLogisticRegressionClassifier,
 )
 from spine_assistant.components.preamble_augmenter import PreambleAugmenter
+from spine_assistant.components.shared_spacy import SharedSpacyNLP
 
 
 def test_a_changed_module_changes_the_code_fingerprint(tmp_path: Path) -> None:
@@ -31,6 +32,7 @@ def test_a_changed_module_changes_the_code_fingerprint(tmp_path: Path) -> None:
 def test_every_project_component_gives_rasa_the_code_fingerprint() -> None:
     code = code_fingerprint()
     assert BlockLogisticRegressionClassifier.fingerprint_addon({}) == code
+    assert SharedSpacyNLP.fingerprint_addon({}) == code  # its span rulers are project code
     # the components that also read files fold the code's digest into their own
     for component in (AnswerabilityCheck, PreambleAugmenter):
         addon = component.fingerprint_addon({})
