@@ -30,7 +30,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
-from rasa.nlu.utils.spacy_utils import SpacyNLP
+from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.nlu.constants import (
     ENTITIES,
     INTENT,
@@ -46,7 +46,6 @@ from spine_assistant.components.base import ProjectComponent
 from spine_assistant.components.preamble_augmenter import is_preamble_copy
 from spine_assistant.components.question_kinds import QuestionReader
 from spine_assistant.components.questions import asking_sentences
-from spine_assistant.components.shared_spacy import SharedSpacyNLP
 from spine_assistant.components.spacy_pipeline import english_lookups
 from spine_assistant.knowledge import load_knowledge, load_lexicon
 from spine_assistant.knowledge.paths import KNOWLEDGE_DIR, PROJECT_ROOT
@@ -86,7 +85,11 @@ def _common_english(log_probability: float) -> set[str]:
     }
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER],
+    is_trainable=True,
+    model_from="SharedSpacyNLP",
+)
 class AnswerabilityCheck(ProjectComponent):
     @classmethod
     def required_components(cls) -> list[type]:
@@ -99,8 +102,6 @@ class AnswerabilityCheck(ProjectComponent):
             "common_word_log_probability": -12.0,
             # a word this close to a known one is a typo of it (difflib ratio)
             "typo_similarity": 0.85,
-            # the project's spaCy pipeline, to read the page as the messages are read
-            "spacy_pipeline": "build/spacy/en_spine_assistant",
             # nouns that finish a named term: "proton" → "proton beam therapy"
             "term_heads": [
                 "cancer",
@@ -169,9 +170,10 @@ class AnswerabilityCheck(ProjectComponent):
             digest.update(path.read_bytes())
         return digest.hexdigest()
 
-    def train(self, training_data: TrainingData) -> Resource:
+    def train(self, training_data: TrainingData, model: SpacyModel) -> Resource:
         """What the page covers: its words, the curated answers, the lexicon, and every
-        answerable training example, as words and lemmas of the project's pipeline."""
+        answerable training example, as words and lemmas of the pipeline that reads the
+        messages (the graph's spaCy model, so the page is read as the messages are)."""
         known: set[str] = set()
         for example in training_data.intent_examples:
             doc = example.get(SPACY_DOCS[TEXT])
@@ -182,7 +184,7 @@ class AnswerabilityCheck(ProjectComponent):
         texts = [knowledge.source_text()]
         for topic in knowledge.topics:
             texts += [topic.title, topic.answer] + [detail.answer for detail in topic.details]
-        nlp = SharedSpacyNLP.load_model(str(PROJECT_ROOT / self._config["spacy_pipeline"])).model
+        nlp = model.model
         known |= {word for doc in nlp.pipe(t.lower() for t in texts) for word in _words(doc)}
         known |= load_lexicon().words()
         reader = QuestionReader.build(
@@ -297,7 +299,9 @@ class AnswerabilityCheck(ProjectComponent):
             return None
         return next((name for name in names if name.startswith(FAQ_INTENT_PREFIX)), None)
 
-    def process(self, messages: list[Message]) -> list[Message]:
+    def process(self, messages: list[Message], model: SpacyModel) -> list[Message]:
+        """Reads the docs SpacyNLP left on each message; Rasa passes the spaCy model to
+        every method of a component that takes it from SharedSpacyNLP."""
         for message in messages:
             intent = self._topic_asked(message)
             doc = message.get(SPACY_DOCS[TEXT])

@@ -3,9 +3,9 @@
 Rasa builds SpacyNLP twice in every graph, as the node that provides the model to the
 components that read it and as the node that runs it over messages, and each
 `SpacyNLP.create` loads the pipeline from disk again: about 1.2 s and 55 MB of memory
-each, at every server start and every training (docs/decisions.md). Here those nodes,
-and the answerability check that reads the page with the same pipeline, share one
-load, until the pipeline's folder is rebuilt (`make spacy`).
+each, at every server start and every training (docs/decisions.md). Here those nodes
+share one load, which the graph passes to every component that names this one as its
+`model_from`, until the pipeline's folder is rebuilt (`make spacy`).
 """
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ _loaded: dict[str, tuple[PipelineVersion, Language]] = {}
 
 def _version(folder: Path) -> PipelineVersion:
     """When each file of a pipeline folder was last written: changes on a rebuild."""
-    if not folder.is_dir():
-        return ()  # an installed package's name: loaded as SpacyNLP loads it
     return tuple(
         sorted((str(path), path.stat().st_mtime_ns) for path in folder.rglob("*") if path.is_file())
     )
@@ -51,8 +49,10 @@ class SharedSpacyNLP(FingerprintsProjectCode, SpacyNLP):
         """The pipeline under the name it was asked for (Rasa's cache fingerprints the
         name), loaded by the first node that asks for it."""
         folder = Path(spacy_model_name).resolve()
-        key = str(folder) if folder.is_dir() else spacy_model_name
-        version = _version(folder)
+        if folder.is_dir():
+            key, version = str(folder), _version(folder)
+        else:  # an installed package's name: loaded as SpacyNLP loads it
+            key, version = spacy_model_name, ()
         cached = _loaded.get(key)
         if cached is None or cached[0] != version:
             _loaded[key] = (version, SpacyNLP.load_model(spacy_model_name).model)

@@ -10,12 +10,14 @@ from rasa.engine.graph import ExecutionContext
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from spine_assistant.components.answerability import NOT_ON_PAGE_ENTITY, AnswerabilityCheck
 from spine_assistant.components.question_kinds import QuestionReader
+from tests.conftest import SPACY_PIPELINE
 from tests.unit.classified import classified_message
 
 pytestmark = pytest.mark.safety
@@ -55,7 +57,7 @@ def test_a_word_the_page_never_uses_is_refused_and_named(
     nlp: Any, check: AnswerabilityCheck
 ) -> None:
     message = parsed(nlp, "Does proton therapy help spinal metastasis?")
-    check.process([message])
+    check.process([message], SpacyModel(nlp, str(SPACY_PIPELINE)))
     assert message.get("intent") == {"name": "out_of_scope", "confidence": 1.0}
     [entity] = [e for e in message.get("entities") if e["entity"] == NOT_ON_PAGE_ENTITY]
     assert entity["value"] == "mention “proton therapy”"
@@ -83,7 +85,7 @@ def test_covered_questions_keep_their_answer(
     nlp: Any, check: AnswerabilityCheck, text: str
 ) -> None:
     message = parsed(nlp, text)
-    check.process([message])
+    check.process([message], SpacyModel(nlp, str(SPACY_PIPELINE)))
     assert message.get("intent")["name"] == "faq_treatment"
 
 
@@ -99,7 +101,7 @@ def test_text_speak_without_its_final_g_is_the_word(
         COMMON | {"smoking"},
     )
     message = parsed(nlp, f"what is the treatment for {text}?")
-    check.process([message])
+    check.process([message], SpacyModel(nlp, str(SPACY_PIPELINE)))
     assert (message.get("intent")["name"] == "faq_treatment") is kept
 
 
@@ -124,14 +126,14 @@ def test_an_unknown_word_of_a_refused_kind_gives_the_kind(
         reader,
     )
     message = parsed(nlp, text, intent="faq_how_common")
-    check.process([message])
+    check.process([message], SpacyModel(nlp, str(SPACY_PIPELINE)))
     [entity] = [e for e in message.get("entities") if e["entity"] == NOT_ON_PAGE_ENTITY]
     assert said in entity["value"]
 
 
 def test_only_factual_answers_are_checked(nlp: Any, check: AnswerabilityCheck) -> None:
     message = parsed(nlp, "should I take dexamethasone", intent="personal_advice")
-    check.process([message])
+    check.process([message], SpacyModel(nlp, str(SPACY_PIPELINE)))
     assert message.get("intent")["name"] == "personal_advice"
 
 
@@ -150,7 +152,7 @@ def test_the_vocabulary_is_learnt_from_the_page_and_answerable_examples(
         example.set(SPACY_DOCS[TEXT], nlp(text))
         examples.append(example)
     AnswerabilityCheck.create(config, storage, resource, ExecutionContext({}, "1")).train(
-        TrainingData(examples)
+        TrainingData(examples), SpacyModel(nlp, str(SPACY_PIPELINE))
     )
     loaded = AnswerabilityCheck.load(config, storage, resource, ExecutionContext({}, "1"))
     assert loaded.missing_terms(nlp("what does zorbulation mean?")) == []  # answerable example

@@ -11,6 +11,7 @@ import pytest
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -22,6 +23,7 @@ from spine_assistant.components.preamble_augmenter import (
     load_preambles,
 )
 from spine_assistant.components.questions import asking_sentences
+from tests.conftest import SPACY_PIPELINE
 
 QUESTIONS = [(f"which scan finds spinal tumours number {i}?", "faq_mri") for i in range(40)] + [
     (f"does proton therapy help, case {i}?", "out_of_scope") for i in range(40)
@@ -132,7 +134,7 @@ def test_answerability_does_not_learn_the_preambles_words(nlp: Any, tmp_path: Pa
     storage = LocalModelStorage(tmp_path)
     resource = Resource("check")
     check = AnswerabilityCheck(AnswerabilityCheck.get_default_config(), storage, resource)
-    check.train(TrainingData([original, copy]))
+    check.train(TrainingData([original, copy]), SpacyModel(nlp, str(SPACY_PIPELINE)))
     with storage.read_from(resource) as folder:
         known = (folder / VOCABULARY_FILE).read_text(encoding="utf-8")
     assert '"scan"' in known and '"bakery"' not in known
