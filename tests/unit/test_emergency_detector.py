@@ -56,6 +56,10 @@ DESCRIBED_EMERGENCIES = [
     "my legs won't hold me up",
     "the last two days my legs have started to go",
     "his legs are failing, what is a CT scan for?",
+    # British "packed in" and being wheeled about instead of walking
+    "my legs packed in on the way to the kitchen this morning",
+    "Dad's legs have conked out since lunch",
+    "my wife has to wheel me everywhere since Friday",
     # retention is bladder dysfunction too
     "she hasn't passed urine all day",
     "I can't empty my bladder",
@@ -410,6 +414,7 @@ DESCRIBED_EMERGENCIES = [
 ]
 
 MENTIONS = [
+    "My legs packed in after a fall in 2019, fully recovered. Which cancers spread to the spine?",
     # a sign that went within hours
     "She had a numb bum after her epidural, but it went in a few hours. Which cancers spread?",
     # a function never there, or come back
