@@ -13,6 +13,7 @@ sentence-transformers itself.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -34,6 +35,7 @@ HEADS = 12  # the model's num_attention_heads (config.json)
 # process per core. Batches this large (training, evaluation) use every core.
 BATCH_ON_ALL_CORES = 8
 ONNX_OPSET = 18
+GRAPH_PREFIX = "all-MiniLM-L6-v2-"
 
 Array = npt.NDArray[np.float32]
 Weights = dict[str, Array]
@@ -51,9 +53,8 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_weights(model_dir: Path, weights_sha256: str = WEIGHTS_SHA256) -> Weights:
-    from safetensors.numpy import load_file
-
+def checked_weights_file(model_dir: Path, weights_sha256: str = WEIGHTS_SHA256) -> Path:
+    """The weights file, once its sha256 is the one the project was tested with."""
     weights_file = model_dir / "model.safetensors"
     if not weights_file.is_file():
         raise EncoderWeightsError(
@@ -62,7 +63,45 @@ def read_weights(model_dir: Path, weights_sha256: str = WEIGHTS_SHA256) -> Weigh
     actual = sha256_of(weights_file)
     if actual != weights_sha256:
         raise EncoderWeightsError(f"{weights_file} has sha256 {actual}, expected {weights_sha256}")
+    return weights_file
+
+
+def read_weights(model_dir: Path, weights_sha256: str = WEIGHTS_SHA256) -> Weights:
+    from safetensors.numpy import load_file
+
+    weights_file = checked_weights_file(model_dir, weights_sha256)
     return {name: array.astype(np.float32) for name, array in load_file(str(weights_file)).items()}
+
+
+def graph_file(
+    model_dir: Path, weights_sha256: str = WEIGHTS_SHA256, folder: Path | None = None
+) -> Path:
+    """The ONNX graph of the checked weights, written next to them (or into `folder`) on
+    first use and read from there afterwards: building it took about 1 s of every model
+    load and two of every training. Named by the weights' digest and this module's code,
+    so new weights or a changed forward pass write a new graph (and remove the old one);
+    the weights' sha256 is checked every time all the same."""
+    import onnx
+
+    checked_weights_file(model_dir, weights_sha256)
+    folder = folder or model_dir
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    digest = hashlib.sha256(f"{weights_sha256} {code}".encode()).hexdigest()[:16]
+    path = folder / f"{GRAPH_PREFIX}{digest}.onnx"
+    if path.is_file():
+        return path
+    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".onnx.partial")
+    os.close(handle)
+    try:
+        onnx.save(bert_graph(read_weights(model_dir, weights_sha256)), temporary)
+        os.replace(temporary, path)  # a reader never sees half a graph
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    for old in folder.glob(f"{GRAPH_PREFIX}*.onnx"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return path
 
 
 class _Graph:
@@ -208,10 +247,9 @@ class SentenceEncoder:
         return encoder
 
     def session(self, threads: int) -> Any:
-        """An ONNX Runtime session on this many threads, built from the checked weights
-        the first time it is needed (the weights are not kept: the session has them)."""
+        """An ONNX Runtime session on this many threads, made from the graph of the
+        checked weights the first time it is needed (the session holds the weights)."""
         if threads not in self._sessions:
-            import onnx
             import onnxruntime
 
             options = onnxruntime.SessionOptions()
@@ -221,9 +259,12 @@ class SentenceEncoder:
             # about 120 MB less than with the arena from the model's bytes in memory, at
             # the same speed (docs/decisions.md).
             options.enable_cpu_mem_arena = False
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / "all-MiniLM-L6-v2.onnx"
-                onnx.save(bert_graph(read_weights(self.model_dir, self.weights_sha256)), path)
+            with contextlib.ExitStack() as stack:
+                try:
+                    path = graph_file(self.model_dir, self.weights_sha256)
+                except PermissionError:  # installed read-only: a graph for this session only
+                    folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+                    path = graph_file(self.model_dir, self.weights_sha256, folder)
                 self._sessions[threads] = onnxruntime.InferenceSession(
                     str(path), options, providers=["CPUExecutionProvider"]
                 )

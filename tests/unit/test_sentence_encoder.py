@@ -14,11 +14,14 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from spine_assistant.components import sentence_encoder
 from spine_assistant.components.sentence_encoder import (
     BATCH_ON_ALL_CORES,
     DEFAULT_MODEL_DIR,
+    GRAPH_PREFIX,
     EncoderWeightsError,
     SentenceEncoder,
+    graph_file,
     load_encoder,
 )
 from spine_assistant.components.sentence_featurizer import SentenceEmbeddingFeaturizer
@@ -69,6 +72,58 @@ def test_altered_weights_are_refused(tmp_path: Path) -> None:
     (tmp_path / "model.safetensors").write_bytes(b"not the weights")
     with pytest.raises(EncoderWeightsError, match="sha256"):
         SentenceEncoder.load(tmp_path)
+
+
+def model_copy(folder: Path) -> Path:
+    """The model folder, its weights linked rather than copied (90 MB)."""
+    for name in ("tokenizer.json", "config.json"):
+        (folder / name).write_bytes((MODEL_DIR / name).read_bytes())
+    (folder / "model.safetensors").symlink_to(MODEL_DIR / "model.safetensors")
+    return folder
+
+
+def test_the_graph_is_built_once_and_replaces_an_older_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = model_copy(tmp_path)
+    older = folder / f"{GRAPH_PREFIX}0123456789abcdef.onnx"
+    older.write_bytes(b"the graph of an earlier version of the code")
+    built = graph_file(folder)
+    assert built.is_file() and not older.exists()
+    assert [p.name for p in folder.glob("*.onnx*")] == [built.name]  # no partial file left
+
+    def no_rebuild(*args: Any) -> None:
+        raise AssertionError("the graph was built again")
+
+    monkeypatch.setattr(sentence_encoder, "bert_graph", no_rebuild)
+    assert graph_file(folder) == built
+    vectors = SentenceEncoder.load(folder).encode(["which scan finds it?"])
+    assert np.allclose(vectors, load_encoder(MODEL_DIR).encode(["which scan finds it?"]))
+
+
+def test_weights_altered_after_the_graph_was_built_are_refused(tmp_path: Path) -> None:
+    folder = model_copy(tmp_path)
+    graph_file(folder)
+    (folder / "model.safetensors").unlink()
+    (folder / "model.safetensors").write_bytes(b"not the weights")
+    with pytest.raises(EncoderWeightsError, match="sha256"):
+        SentenceEncoder.load(folder)
+
+
+def test_a_read_only_model_folder_still_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = model_copy(tmp_path)
+    written = graph_file
+
+    def read_only(model_dir: Path, digest: str, into: Path | None = None) -> Path:
+        if into is None:
+            raise PermissionError(f"{model_dir} is read-only")
+        return written(model_dir, digest, into)
+
+    monkeypatch.setattr(sentence_encoder, "graph_file", read_only)
+    assert SentenceEncoder.load(folder).encode(["hi"]).shape == (1, 384)
+    assert not list(folder.glob("*.onnx"))
 
 
 def test_missing_weights_say_how_to_install_them(tmp_path: Path) -> None:
