@@ -94,6 +94,7 @@ def graph_file(
     os.close(handle)
     try:
         onnx.save(bert_graph(read_weights(model_dir, weights_sha256)), temporary)
+        os.chmod(temporary, 0o644)  # readable like the weights, not only by its writer
         os.replace(temporary, path)  # a reader never sees half a graph
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

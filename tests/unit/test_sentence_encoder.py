@@ -92,6 +92,7 @@ def test_the_graph_is_built_once_and_replaces_an_older_one(
     built = graph_file(folder)
     assert built.is_file() and not older.exists()
     assert [p.name for p in folder.glob("*.onnx*")] == [built.name]  # no partial file left
+    assert built.stat().st_mode & 0o777 == 0o644
 
     def no_rebuild(*args: Any) -> None:
         raise AssertionError("the graph was built again")
