@@ -66,11 +66,21 @@ def checked_weights_file(model_dir: Path, weights_sha256: str = WEIGHTS_SHA256) 
     return weights_file
 
 
-def read_weights(model_dir: Path, weights_sha256: str = WEIGHTS_SHA256) -> Weights:
+def _float_weights(weights_file: Path) -> Weights:
     from safetensors.numpy import load_file
 
-    weights_file = checked_weights_file(model_dir, weights_sha256)
     return {name: array.astype(np.float32) for name, array in load_file(str(weights_file)).items()}
+
+
+def read_weights(model_dir: Path, weights_sha256: str = WEIGHTS_SHA256) -> Weights:
+    return _float_weights(checked_weights_file(model_dir, weights_sha256))
+
+
+def encoder_digest(weights_sha256: str = WEIGHTS_SHA256) -> str:
+    """What the vectors depend on besides the text: the weights and this module's
+    forward pass. Names the kept sentence vectors and the written graph."""
+    code = Path(__file__).read_bytes()
+    return hashlib.sha256(weights_sha256.encode() + code).hexdigest()
 
 
 def graph_file(
@@ -83,17 +93,15 @@ def graph_file(
     the weights' sha256 is checked every time all the same."""
     import onnx
 
-    checked_weights_file(model_dir, weights_sha256)
+    weights_file = checked_weights_file(model_dir, weights_sha256)
     folder = folder or model_dir
-    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-    digest = hashlib.sha256(f"{weights_sha256} {code}".encode()).hexdigest()[:16]
-    path = folder / f"{GRAPH_PREFIX}{digest}.onnx"
+    path = folder / f"{GRAPH_PREFIX}{encoder_digest(weights_sha256)[:16]}.onnx"
     if path.is_file():
         return path
     handle, temporary = tempfile.mkstemp(dir=folder, suffix=".onnx.partial")
     os.close(handle)
     try:
-        onnx.save(bert_graph(read_weights(model_dir, weights_sha256)), temporary)
+        onnx.save(bert_graph(_float_weights(weights_file)), temporary)
         os.chmod(temporary, 0o644)  # readable like the weights, not only by its writer
         os.replace(temporary, path)  # a reader never sees half a graph
     except BaseException:

@@ -16,7 +16,6 @@ spread to the spine?"); a message of one sentence gets the same vector twice.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -31,13 +30,13 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from spine_assistant.components import sentence_encoder
 from spine_assistant.components.base import ProjectComponent
 from spine_assistant.components.questions import asking_sentences
 from spine_assistant.components.sentence_encoder import (
     DEFAULT_MODEL_DIR,
     WEIGHTS_SHA256,
     SentenceEncoder,
+    encoder_digest,
     load_encoder,
 )
 from spine_assistant.components.vector_cache import VectorCache
@@ -102,8 +101,7 @@ class SentenceEmbeddingFeaturizer(ProjectComponent, DenseFeaturizer):
         encode = self._encoder.encode
         if self._config["cache_dir"]:
             # the cached vectors are those of these weights and this forward pass
-            code = Path(sentence_encoder.__file__).read_bytes()
-            digest = hashlib.sha256(self._config["weights_sha256"].encode() + code).hexdigest()
+            digest = encoder_digest(self._config["weights_sha256"])
             cache = VectorCache(PROJECT_ROOT / self._config["cache_dir"], digest)
             encode = partial(cache.encode, encode=self._encoder.encode)
         self._featurize(training_data.training_examples, encode)
