@@ -11,6 +11,7 @@ import yaml
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.utils.spacy_utils import SpacyNLP
 
+from spine_assistant.components.answerability import AnswerabilityCheck
 from spine_assistant.components.parsed_doc_entities import ParsedDocEntityExtractor
 from spine_assistant.components.shared_spacy import SharedSpacyNLP
 from spine_assistant.knowledge.paths import PROJECT_ROOT
@@ -31,8 +32,8 @@ def test_the_provider_and_the_runner_share_one_pipeline() -> None:
 def test_a_relative_path_shares_the_pipeline_and_keeps_its_own_name(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """config.yml names the pipeline relative to the project; the answerability check
-    by its full path. Rasa's cache fingerprints the name, so each keeps the one it gave."""
+    """config.yml names the pipeline relative to the project; a full path names the same
+    folder. Rasa's cache fingerprints the name, so each keeps the one it gave."""
     monkeypatch.chdir(PROJECT_ROOT)
     relative = str(SPACY_PIPELINE.relative_to(PROJECT_ROOT))
     by_relative, by_full = (
@@ -56,10 +57,12 @@ def test_a_rebuilt_pipeline_is_loaded_again(tmp_path: Path) -> None:
 
 def test_the_pipeline_is_rasas_spacy_nlp_for_the_components_that_need_it() -> None:
     """The emergency detector, the answerability check and Rasa's spaCy tokenizer
-    require SpacyNLP; the entity extractor takes its model from this provider."""
+    require SpacyNLP; the entity extractor and the answerability check take their model
+    from this provider."""
     config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))
     names = [component["name"] for component in config["pipeline"]]
     assert "spine_assistant.components.shared_spacy.SharedSpacyNLP" in names
     assert issubclass(SharedSpacyNLP, SpacyNLP)
-    registered = DefaultV1Recipe._from_registry(ParsedDocEntityExtractor.__name__)
-    assert registered.model_from == SharedSpacyNLP.__name__
+    for component in (ParsedDocEntityExtractor, AnswerabilityCheck):
+        registered = DefaultV1Recipe._from_registry(component.__name__)
+        assert registered.model_from == SharedSpacyNLP.__name__
