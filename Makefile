@@ -152,8 +152,8 @@ safety-case: $(STAMPS)/installed ## Write the clinical safety case summary (docs
 evaluate: $(MODEL) ## Score the blind test and validation sets, before/after and variants, cross-validation; writes reports/evaluation.md
 	$(PYTHON) -m evaluation.compare --cross-validation
 
-bench: $(MODEL) ## Latency, throughput, start-up, memory vs Rasa's default config (REUSE_BASELINE=1: skip its 30-min training if data unchanged); vs stock rasa init (A-B-A); cost of a turn by conversation length; training time
-	$(PYTHON) -m evaluation.benchmark $(if $(REUSE_BASELINE),--reuse-baseline)
+bench: $(MODEL) ## Latency, throughput, start-up, memory (vs Rasa's default config when trained: TRAIN_BASELINE=1, over 2 h); vs stock rasa init (A-B-A); cost of a turn by conversation length; training time
+	$(PYTHON) -m evaluation.benchmark $(if $(TRAIN_BASELINE),--train-baseline)
 	$(PYTHON) -m evaluation.stock_baseline
 	$(PYTHON) -m evaluation.conversation_length
 	$(PYTHON) -m evaluation.training_time

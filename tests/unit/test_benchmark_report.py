@@ -1,54 +1,32 @@
-"""`make bench` reads its training figures from `rasa train`'s output and explains the
-targets it misses from its own measurements; both must say what was measured."""
+"""`make bench` explains the targets it misses from its own measurements, says when
+it has no baseline, and times the training command users run."""
 
 from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
+from evaluation import benchmark
 from evaluation.benchmark import (
+    NO_BASELINE,
     SHIPPED,
     System,
     bounds_section,
-    epoch_seconds,
     targets_table,
     training_command,
+    write_report,
 )
 from evaluation.load import Scenario
 from evaluation.profile import NLU_STAGE, POLICY_STAGE, SAMPLES_PER_SECOND, Profile
-
-
-def bar(total: int, elapsed: str) -> str:
-    """A tqdm bar as `rasa train` prints it: redrawn with carriage returns."""
-    return (
-        f"Epochs:   0%|          | 0/{total} [00:00<?, ?it/s]\r"
-        f"Epochs:  50%|█████     | {total // 2}/{total} [00:05<00:05, 1.0it/s]\r"
-        f"Epochs: 100%|██████████| {total}/{total} [{elapsed}<00:00, 1.0it/s, t_loss=1]\r"
-        f"Epochs: 100%|██████████| {total}/{total} [{elapsed}<00:00, 1.0it/s, t_loss=1]\n"
-    )
-
-
-def test_epoch_time_is_the_sum_of_each_finished_bar_counted_once() -> None:
-    output = "Starting to train component 'DIETClassifier'.\n" + bar(120, "04:24")
-    output += "Starting to train component 'TEDPolicy'.\n" + bar(100, "1:02:03")
-    assert epoch_seconds(output) == 264 + 3723
-
-
-def test_epoch_time_survives_universal_newlines() -> None:
-    """subprocess text mode turns each carriage return into a line break."""
-    assert epoch_seconds(bar(120, "04:24").replace("\r", "\n")) == 264
-
-
-def test_an_unfinished_or_missing_bar_adds_nothing() -> None:
-    unfinished = "Epochs:   0%|          | 0/120 [00:00<?, ?it/s]\rEpochs:  3%| | 4/120 [00:09<"
-    assert epoch_seconds("no neural network here\n" + unfinished) == 0
 
 
 def system(name: str, turns_per_second: float, p50_ms: float, train_seconds: float) -> System:
     def scenario(users: int) -> Scenario:
         return Scenario(users, 100, 0, 100 / turns_per_second, [p50_ms / 1000] * 100)
 
-    measured = System(name, name, train_seconds=train_seconds, epoch_seconds=train_seconds - 20)
+    measured = System(name, name, train_seconds=train_seconds)
     measured.ready_seconds, measured.peak_memory_mb = 12.0, 800.0
     measured.scenarios = [scenario(1), scenario(10), scenario(50)]
     # 25 ms busy per turn over 40 turns, 10 ms of it NLU and policies.
@@ -71,7 +49,7 @@ def test_missed_targets_are_marked_and_explained_with_the_runs_figures() -> None
     assert "160 turns/s: one Rasa process would have to finish a turn in 6.2 ms" in bounds
     assert "already takes 15.0 ms, so no choice of pipeline" in bounds
     assert "10.0 ms are the NLU pipeline and policies" in bounds
-    assert "280 s of the 300 s are DIET's training epochs" in bounds
+    assert "where the 300 s go" in bounds and "[training.md](training.md)" in bounds
 
 
 def test_met_targets_get_no_explanation() -> None:
@@ -79,7 +57,7 @@ def test_met_targets_get_no_explanation() -> None:
     baseline = system("baseline", turns_per_second=40.0, p50_ms=31.0, train_seconds=1700)
     assert "**missed**" not in targets_table(shipped, baseline)
     bounds = bounds_section(shipped, baseline)
-    assert "turns/s is" not in bounds and "training epochs" not in bounds
+    assert "turns/s is" not in bounds and "where the" not in bounds
     assert "shares every speed change except `config.yml`" in bounds
 
 
@@ -91,3 +69,16 @@ def test_the_shipped_model_is_trained_as_make_train_trains_it() -> None:
     assert shipped[1:] == ["-m", "spine_assistant.train", "--force"]
     baseline = training_command(System("baseline", ""), "--force")
     assert Path(baseline[0]).name == "rasa" and baseline[1:] == ["train", "--force"]
+
+
+def test_without_a_baseline_the_report_says_so_and_measures_the_shipped_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(benchmark, "REPORTS_DIR", tmp_path)
+    shipped = system("shipped", turns_per_second=36.0, p50_ms=30.0, train_seconds=150)
+    report = write_report(shipped, None, "").read_text(encoding="utf-8")
+    assert NO_BASELINE in report and "**baseline**" not in report
+    assert "| measure | shipped |\n| --- | --- |\n| training from a clean clone" in report
+    assert "| 1 users: p50 per turn | 30.0 ms |\n" in report
+    assert "no baseline in this run; 0 errors | not measured |" in report
+    assert "where the 150 s go" in report and "shares every speed change" not in report
