@@ -78,7 +78,10 @@ def test_without_a_baseline_the_report_says_so_and_measures_the_shipped_model(
     shipped = system("shipped", turns_per_second=36.0, p50_ms=30.0, train_seconds=150)
     report = write_report(shipped, None, "").read_text(encoding="utf-8")
     assert NO_BASELINE in report and "**baseline**" not in report
-    assert "| measure | shipped |\n| --- | --- |\n| training from a clean clone" in report
+    assert (
+        "| measure | shipped |\n| --- | --- |\n"
+        "| training from a clean clone (`make train`'s command, `--force`) | 150 s |" in report
+    )
     assert "| 1 users: p50 per turn | 30.0 ms |\n" in report
     assert "no baseline in this run; 0 errors | not measured |" in report
     assert "where the 150 s go" in report and "shares every speed change" not in report
