@@ -548,8 +548,8 @@ class FlagContext(TimeReading):
         return False
 
     def _set_against(self, flag: Any) -> bool:
-        """ "vs" right before or right after the flag: one side of a comparison (not a
-        sign said to be new: "new leg weakness vs last week")."""
+        """One side of a comparison: "vs" right before or after the flag (not a sign
+        said to be new: "new leg weakness vs last week")."""
         before = self.doc[flag.start - 1].lower_ if flag.start > 0 else ""
         after = self.doc[flag.end].lower_ if flag.end < len(self.doc) else ""
         onset = any(token.lower_ in ONSET_WORDS for token in flag)
