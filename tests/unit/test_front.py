@@ -11,7 +11,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from spine_assistant.serving.front import Router, application
+from spine_assistant.serving.front import Router, Slots, application
 from spine_assistant.serving.processes import free_port
 
 POLLING = {"EIO": "4", "transport": "polling"}
@@ -109,7 +109,27 @@ async def test_it_forwards_requests_and_answers(front: tuple[str, list[TestServe
                     "http://allowed.example"
                 ]
                 answers.append(await response.text())
-    assert sorted(answers) == ["one:m0", "one:m2", "two:m1", "two:m3"]
+    # one request at a time: all to the same (warm) server, not alternating
+    assert answers == ["one:m0", "one:m1", "one:m2", "one:m3"]
+
+
+async def test_concurrent_requests_spread_over_the_servers() -> None:
+    slots = Slots(servers=2, per_server=4)
+    taken = [await slots.take() for _ in range(4)]
+    assert taken == [0, 1, 0, 1], "the least busy server, the first on a tie"
+    slots.give_back(0)
+    assert await slots.take() == 0
+
+
+async def test_a_client_that_leaves_while_waiting_holds_no_slot() -> None:
+    slots = Slots(servers=1, per_server=1)
+    assert await slots.take() == 0
+    waiting = asyncio.create_task(slots.take())
+    await asyncio.sleep(0)
+    waiting.cancel()
+    await asyncio.sleep(0)
+    slots.give_back(0)
+    assert await asyncio.wait_for(slots.take(), timeout=1) == 0
 
 
 async def test_a_polling_session_reaches_its_server(front: tuple[str, list[TestServer]]) -> None:
