@@ -137,9 +137,6 @@ RELATIVES = frozenset({"who", "whose", "that"})
 # a group someone has in front of them: "these patients with new weakness"
 PARTICULAR_GROUP = POSSESSIVES | {"these", "the", "both", "several"}
 GROUP_REACH = 4
-# a sign set against another thing ("urinary retention vs incontinence in MSCC",
-# "cauda equina vs cord compression difference"): asked about, not had
-VERSUS = frozenset({"vs", "vs.", "v", "versus"})
 
 
 @dataclass(frozen=True)
@@ -457,19 +454,17 @@ class FlagContext(TimeReading):
             found -= {"reported"}  # "a friend of mine … said both legs went dead"
         elif self._now_right_after(flag.sent):
             found -= {"hypothetical"}  # "is it serious if…? It's new since last night."
-        if self._set_against(flag):
-            found.add("compared")
         if self._now_at(flag):
             # "need 2 know if i shud go, cant pee since last nite", "supposing his legs
-            # have gone weak since last night", "numbness vs tingling since this morning"
-            found -= {"hypothetical", "possibility", "compared"}
+            # have gone weak since last night"
+            found -= {"hypothetical", "possibility"}
         if self.retracted:
             # "hypothetically if someone … - ok not hypothetically, it's me"
-            found -= {"hypothetical", "possibility", "learning", "compared"}
+            found -= {"hypothetical", "possibility", "learning"}
         if self._claimed(flag):
             # "Your page says 'loss of control of the bladder'. That's exactly what's been
             # happening to me since Saturday."
-            found -= {"reported", "hypothetical", "possibility", "learning", "compared"}
+            found -= {"reported", "hypothetical", "possibility", "learning"}
         if self._known_to_team(flag):
             found.add("known")  # "his legs have been weak for months, the doctors know"
         return frozenset(found)
@@ -546,14 +541,6 @@ class FlagContext(TimeReading):
                     t.like_num or t.lower_ in PARTICULAR_GROUP for t in before[-2:]
                 )
         return False
-
-    def _set_against(self, flag: Any) -> bool:
-        """One side of a comparison: "vs" right before or after the flag (not a sign
-        said to be new: "new leg weakness vs last week")."""
-        before = self.doc[flag.start - 1].lower_ if flag.start > 0 else ""
-        after = self.doc[flag.end].lower_ if flag.end < len(self.doc) else ""
-        onset = any(token.lower_ in ONSET_WORDS for token in flag)
-        return not onset and (before in VERSUS or after in VERSUS)
 
     def is_described(self, flag: RedFlag) -> bool:
         """Said of someone, stated rather than asked, said to be happening now, or asked

@@ -27,9 +27,6 @@ DESCRIBED_EMERGENCIES = [
     "mum lost control of her bladder last night",
     "he has wet himself and doesn't know it",
     "numb between my legs",
-    # a comparison made of what is happening now, or of a new sign
-    "numbness vs tingling in my saddle area since this morning",
-    "new leg weakness vs last week, known prostate ca",
     "my husband has numbness in his groin and bottom",
     "sudden severe back pain, I have breast cancer",
     "She cannot stand up since yesterday",
@@ -692,9 +689,6 @@ MENTIONS = [
     "Does back pain from spinal mets usually come on out of the blue?",
     "My back pain built up slowly over months, not all at once. Which cancers spread to the spine?",
     "Why would someone get sudden severe back pain? That's what my uncle had years ago.",
-    # one side of a comparison
-    "retention vs overflow incontinence: how do they differ in MSCC?",
-    "paraplegia versus cauda equina - which one does the page name?",
 ]
 
 
@@ -722,7 +716,6 @@ def test_mentions_and_general_questions_are_not(nlp: Any, text: str) -> None:
         ("if he ever loses bladder control", "possibility"),
         ("we were told paralysis can happen", "possibility"),
         ("for my essay: loss of bladder control", "learning"),
-        ("saddle numbness vs sciatica", "compared"),
     ],
 )
 def test_each_cue_gives_its_modifier(nlp: Any, text: str, modifier: str) -> None:
