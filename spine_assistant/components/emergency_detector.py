@@ -137,6 +137,7 @@ RELATIVES = frozenset({"who", "whose", "that"})
 # a group someone has in front of them: "these patients with new weakness"
 PARTICULAR_GROUP = POSSESSIVES | {"these", "the", "both", "several"}
 GROUP_REACH = 4
+CANCER_TYPE = "cancer_type"  # the entity the project's spaCy pipeline gives a named cancer
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,12 @@ class FlagContext(TimeReading):
     def __init__(self, doc: Any) -> None:
         self.doc = doc
         self.people = spans(doc, SAFETY_SPANS_KEY, PERSON_LABEL)
+        # a comma inside a sign ("sudden, terrible back pain") separates no list items
+        self.inside_signs = {
+            index
+            for sign in spans(doc, SAFETY_SPANS_KEY, RED_FLAG_LABEL)
+            for index in range(sign.start, sign.end)
+        }
         # "a patient", "any cancer patient": no one in particular; in a story being
         # written only the writer and the writer's own are someone ("my character can't
         # walk" is made up, "my husband can't walk" is not)
@@ -305,6 +312,12 @@ class FlagContext(TimeReading):
             return False
         if any(breaks(self.doc[index], CLAUSE_BREAKS) for index in range(start, end)):
             return False
+        if (
+            modifier == "historical"
+            and direction == "forward"
+            and self._dates_another_item(cue, start, end)
+        ):
+            return False
         if modifier == "reported" and self._opens_a_clause(flag, start):
             return False  # "saw a documentary, cant feel legs": the writer's own news
         if direction == "backward" and self._new_clause(start, end):
@@ -312,6 +325,28 @@ class FlagContext(TimeReading):
         # "it's not like I can't walk": a denial names the person it denies of
         denial = cue[-1].lower_ in DENIAL_ENDS
         return modifier != "negated" or not self._ends_negation(start, end, flag.end, denial)
+
+    def _dates_another_item(self, cue: Any, start: int, end: int) -> bool:
+        """A past-time cue whose part of a comma-separated list names a cancer dates that
+        cancer, not the signs in the later parts, which a clinical note gives as what is
+        happening now: "hx of prostate ca, bilateral leg weakness, retention", "had breast
+        ca in 2015, legs weak and numb bum". Without a cancer in its part the cue dates
+        what follows as before ("previous stroke, left leg weak ever since", "in 2019 my
+        legs went weak, then I couldn't pee")."""
+        if not any(
+            self.doc[index].text == "," and index not in self.inside_signs
+            for index in range(start, end)
+        ):
+            return False
+        sentence = cue.sent
+        before = [i for i in range(sentence.start, cue.start) if self.doc[i].text == ","]
+        after = [i for i in range(cue.end, sentence.end) if self.doc[i].text == ","]
+        part_start = before[-1] + 1 if before else sentence.start
+        part_end = after[0] if after else sentence.end
+        return any(
+            entity.label_ == CANCER_TYPE and part_start <= entity.start and entity.end <= part_end
+            for entity in self.doc.ents
+        )
 
     def _opens_a_clause(self, flag: Any, start: int) -> bool:
         """The flag comes at most CLAUSE_OPENING words after a comma that follows `start`."""

@@ -27,6 +27,13 @@ DESCRIBED_EMERGENCIES = [
     "mum lost control of her bladder last night",
     "he has wet himself and doesn't know it",
     "numb between my legs",
+    # a clinical note: a past condition, then the signs it presents with
+    "hx of prostate ca, bilateral leg weakness, urinary retention",
+    "previous breast cancer, legs weak and numb bum",
+    "had myeloma in 2016, can't stand, wet herself",
+    "years ago had lung cancer, legs gone weak and numb between them",
+    # a clinician weighing what a present sign is
+    "saddle anaesthesia vs sciatica, known ca prostate",
     "my husband has numbness in his groin and bottom",
     "sudden severe back pain, I have breast cancer",
     "She cannot stand up since yesterday",
@@ -689,6 +696,10 @@ MENTIONS = [
     "Does back pain from spinal mets usually come on out of the blue?",
     "My back pain built up slowly over months, not all at once. Which cancers spread to the spine?",
     "Why would someone get sudden severe back pain? That's what my uncle had years ago.",
+    # a past time told with the signs themselves, or a comma inside a sign
+    "In 2019 my legs went weak, then I couldn't pee for a day. Which cancers spread?",
+    "Dad had myeloma years ago and had sudden, severe back pain back then. Is that common?",
+    "previous stroke, left leg weak ever since. how common are spinal mets?",
 ]
 
 
