@@ -49,6 +49,7 @@ VALIDATION_FILES = (
     SETS_DIR / "validation_safety_probe19.yml",
     SETS_DIR / "validation_safety_probe20.yml",
     SETS_DIR / "validation_safety_probe21.yml",
+    SETS_DIR / "validation_safety_probe22.yml",
     SETS_DIR / "validation_answerability_probe.yml",
     SETS_DIR / "validation_answerability_probe2.yml",
     SETS_DIR / "validation_understanding_probe.yml",
