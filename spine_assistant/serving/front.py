@@ -34,6 +34,8 @@ from aiohttp import web
 # still reaches them, so they give their own 413; far larger ones get aiohttp's 413
 MAX_BODY_BYTES = 2 * 1024 * 1024
 IN_FLIGHT = 4  # REST requests at once per Rasa server (Slots); measured in docs/decisions.md
+# a server that refused a connection is passed over this long (a restart takes seconds)
+REFUSED_REST_S = 1.0
 KNOWN_SESSIONS = 10_000  # socket.io sessions remembered, oldest forgotten first
 # long-polling requests wait up to socket.io's ping interval (25 s) for news
 UPSTREAM_TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=5, sock_read=120)
@@ -107,15 +109,22 @@ class Slots:
     A request goes to the server with the fewest in flight, the first such one on a tie:
     one visitor's turns stay on one process, whose caches are warm, instead of
     alternating (a turn took about 2 ms longer at the median when they alternated,
-    docs/decisions.md); concurrent requests still spread over every server."""
+    docs/decisions.md); concurrent requests still spread over every server. A server
+    that refused a connection (stopped, restarting) is passed over for REFUSED_REST_S,
+    so the requests go to the others within their limit, not first to it."""
 
     def __init__(self, servers: int, per_server: int) -> None:
         self._in_flight = [0] * servers
         self._per_server = per_server
+        self._resting_until = [0.0] * servers
         self._waiting: deque[asyncio.Future[int]] = deque()
 
     def _least_busy(self) -> int | None:
-        fewest = min(range(len(self._in_flight)), key=self._in_flight.__getitem__)
+        now = asyncio.get_running_loop().time()
+        servers = range(len(self._in_flight))
+        # all refusing: try them all the same (one may be back)
+        up = [server for server in servers if self._resting_until[server] <= now] or servers
+        fewest = min(up, key=self._in_flight.__getitem__)
         return fewest if self._in_flight[fewest] < self._per_server else None
 
     async def take(self) -> int:
@@ -136,12 +145,18 @@ class Slots:
         self._in_flight[server] -= 1
         while self._waiting:
             turn = self._waiting.popleft()
-            if not turn.done():  # a client that left while waiting holds no turn
-                chosen = self._least_busy()
-                assert chosen is not None  # the slot just given back is free
-                self._in_flight[chosen] += 1
-                turn.set_result(chosen)
+            if turn.done():  # a client that left while waiting holds no turn
+                continue
+            chosen = self._least_busy()
+            if chosen is None:  # the slot given back is a resting server's
+                self._waiting.appendleft(turn)
                 return
+            self._in_flight[chosen] += 1
+            turn.set_result(chosen)
+            return
+
+    def refused(self, server: int) -> None:
+        self._resting_until[server] = asyncio.get_running_loop().time() + REFUSED_REST_S
 
 
 class Front:
@@ -171,15 +186,16 @@ class Front:
             return await self._first_answer(request, await request.read(), order)
         body = await request.read()
         assert self.slots is not None
-        server = await self.slots.take()
-        try:
-            response = await self._send(request, body, server)
-        finally:
-            self.slots.give_back(server)
-        if response is None:  # that server refused the connection: nothing was sent
-            others = [other for other in range(len(self.router.backends)) if other != server]
-            return await self._first_answer(request, body, others)
-        return response
+        for _ in self.router.backends:
+            server = await self.slots.take()
+            try:
+                response = await self._send(request, body, server)
+            finally:
+                self.slots.give_back(server)
+            if response is not None:
+                return response
+            self.slots.refused(server)  # nothing was sent: another server may take it
+        return _bad_gateway()
 
     async def _first_answer(
         self, request: web.Request, body: bytes, order: list[int]

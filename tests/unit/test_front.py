@@ -121,6 +121,24 @@ async def test_concurrent_requests_spread_over_the_servers() -> None:
     assert await slots.take() == 0
 
 
+async def test_a_refusing_server_is_passed_over_for_a_while(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("spine_assistant.serving.front.REFUSED_REST_S", 0.05)
+    slots = Slots(servers=2, per_server=1)
+    server = await slots.take()
+    slots.give_back(server)
+    slots.refused(server)
+    other = await slots.take()
+    assert other != server, "the other server, though the refusing one is less busy"
+    waiting = asyncio.create_task(slots.take())
+    await asyncio.sleep(0)
+    assert not waiting.done(), "the only server up is full: wait, not the refusing one"
+    await asyncio.sleep(0.06)
+    slots.give_back(other)
+    assert await asyncio.wait_for(waiting, timeout=1) == server, "back after its rest"
+
+
 async def test_a_client_that_leaves_while_waiting_holds_no_slot() -> None:
     slots = Slots(servers=1, per_server=1)
     assert await slots.take() == 0
@@ -165,6 +183,7 @@ async def test_a_stopped_server_is_skipped(front: tuple[str, list[TestServer]]) 
         for _ in range(3):
             async with session.post(f"{url}/webhooks/rest/webhook", data="x") as response:
                 assert (response.status, await response.text()) == (200, "two:x")
+                assert response.headers["X-Upstream"] == "2"
 
 
 async def test_each_server_holds_at_most_its_slots_the_rest_wait() -> None:
