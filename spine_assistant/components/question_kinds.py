@@ -70,6 +70,8 @@ def phrase_tokens(phrases: list[str]) -> list[Tokens]:
 
 def find(tokens: Tokens, cue: Tokens) -> list[int]:
     """Start positions of a cue's tokens in a message's tokens."""
+    if cue and cue[0] not in tokens:  # most cues: a check in C, not a slice per position
+        return []
     width = len(cue)
     return [i for i in range(len(tokens) - width + 1) if tokens[i : i + width] == cue]
 
@@ -276,11 +278,14 @@ def _clause_start(tokens: Tokens, index: int) -> int:
 
 def asks(kind: dict[str, Any], tokens: Tokens) -> bool:
     """Whether a sentence's tokens ask for this kind of answer."""
-    if kind["near"] and not set(kind["near"]) & set(tokens):
+    present = set(tokens)
+    if kind["near"] and present.isdisjoint(kind["near"]):
         return False
     if any(find(tokens, phrase) for phrase in kind.get("unless", [])):
         return False
     for cue in kind["cues"]:
+        if cue and cue[0] not in present:
+            continue
         starts = find(tokens, cue)
         if cue[0] in OPENING_WORDS and cue[:2] != HOW_COME:
             starts = [

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from spine_assistant.components.question_kinds import QuestionReader, phrase_tokens
+from spine_assistant.components.question_kinds import QuestionReader, find, phrase_tokens
 from spine_assistant.components.questions import asking_sentences
 from spine_assistant.knowledge import Knowledge, Lexicon
 
@@ -318,3 +318,23 @@ def test_lexicon_phrases_split_as_the_pipeline_splits_messages(lexicon: Lexicon,
     by_pipeline = [[token.lower_ for token in nlp.make_doc(p.lower())] for p in phrases]
     assert len(phrases) > 800
     assert phrase_tokens(phrases) == by_pipeline
+
+
+@pytest.mark.parametrize(
+    ("tokens", "cue", "starts"),
+    [
+        (["how", "long", "does", "it", "take"], ["how", "long"], [0]),
+        (["so", "how", "how", "long"], ["how", "long"], [2]),
+        (["how", "long", "and", "how", "long"], ["how", "long"], [0, 3]),
+        (["is", "it", "long"], ["how", "long"], []),
+        (["keyhole", "recovery", "how"], ["how", "long"], []),
+        (["recovery", "how", "long"], ["long"], [2]),
+        ([], ["how"], []),
+    ],
+)
+def test_a_cue_is_found_wherever_its_words_stand_in_a_row(
+    tokens: list[str], cue: list[str], starts: list[int]
+) -> None:
+    """`find` skips a cue whose first word the message lacks (most cues, most messages);
+    where the word is there, every place the whole cue stands is found."""
+    assert find(tokens, cue) == starts
