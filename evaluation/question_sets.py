@@ -67,6 +67,7 @@ VALIDATION_FILES = (
     SETS_DIR / "validation_relayed_probe2.yml",
     SETS_DIR / "validation_relayed_probe3.yml",
     SETS_DIR / "validation_conversation_probe.yml",
+    SETS_DIR / "validation_mixed_probe.yml",
 )
 BLIND_TEST_FILE = SETS_DIR / "blind_test.yml"
 TRAINING_DIR = PROJECT_ROOT / "data" / "nlu"

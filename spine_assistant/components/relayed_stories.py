@@ -72,6 +72,10 @@ HELP_WORDS = frozenset(
 )
 # what makes a relayed sign a possibility, not news ("said that his legs could go weak")
 MODALS = frozenset("could might may will would can ca should shall 'll must wo".split())
+# a "do" after these is the action asked for ("what should we do?", "what to do", "what do
+# doctors do?"); after anything else it only makes the question ("what symptoms do these
+# tumours cause?")
+DOERS = MODALS | frozenset("to i we you he she they one doctors docs drs surgeons people".split())
 
 
 class RelayedStories:
@@ -280,14 +284,15 @@ class RelayedStories:
         shrink them? I read a post from a woman who said she was paralysed"), each naming
         no one but the assistant ("does your page…")
         and asking for no help ("is this urgent?", "what should we do?"; a "do" that
-        opens a question asks nothing: "do scans give off radiation?")."""
+        only makes the question asks nothing: "do scans give off radiation?", "what
+        other symptoms do these tumours cause?")."""
         later = [s for s in self.doc.sents if s.start >= sentence.end and is_question(s)] or [
             s for s in self.doc.sents if s.end <= sentence.start and is_question(s)
         ]
         return bool(later) and all(
             not any(
                 token.lower_ in HELP_WORDS
-                and not (token.i == question.start and token.lower_ == "do")
+                and not (token.lower_ == "do" and not _asked_for(token, question))
                 for token in question
             )
             and not any(
@@ -296,6 +301,12 @@ class RelayedStories:
             )
             for question in later
         )
+
+
+def _asked_for(do: Any, question: Any) -> bool:
+    """A "do" that is the action asked for: after someone or a modal ("what should we
+    do?", "what do I do now?", "anything we can do?")."""
+    return do.i > question.start and do.doc[do.i - 1].lower_ in DOERS
 
 
 def _stands_for(pronoun: str, speaker: str) -> bool:

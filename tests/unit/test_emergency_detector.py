@@ -202,6 +202,11 @@ DESCRIBED_EMERGENCIES = [
     "A lady at church said her husband became paralysed yesterday. Is that a symptom?",
     "My friend said her husband became paralysed. Is this serious?",
     "My friend said her husband became paralysed. Which cancers spread? Should we go in?",
+    # a "do" after someone or a modal asks what to do
+    "My friend said her husband became paralysed. What do we do?",
+    "My friend said her husband became paralysed. What to do?",
+    "My friend said her husband became paralysed. What would you do?",
+    "Apparently my friend's dad lost control of his bladder. What should I do?",
     "My sister rang and said her husband collapsed and couldn't get up. What is MSCC?",
     "His wife called to say he can't stand up and his legs are floppy.",
     "His wife rang me and said he'd lost the use of his legs and was on the floor.",
@@ -627,6 +632,10 @@ MENTIONS = [
     "We watched a documentary where a man ended up paralysed. Which scans are used?",
     "I saw on a forum that a woman lost control of her bladder. What is MSCC?",
     "There was a lady in a film who couldn't walk after her cancer spread. Is that common?",
+    # a "do" that only makes the question asks for no help
+    "We watched a documentary where a man lost control of his bladder. Which cancers do "
+    "these tumours come from?",
+    "I saw on a forum that a woman lost the feeling in her legs. What scans do doctors use?",
     # a time written short ("yrs ago", "mths ago")
     "Dad couldn't pass urine after his op 5 yrs ago. Is MSCC common?",
     "Mum had weak legs from a slipped disc mths ago. Which scans are used?",
