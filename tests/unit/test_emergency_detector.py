@@ -254,6 +254,8 @@ DESCRIBED_EMERGENCIES = [
     "My neighbour, who has myeloma, said both legs went weak. Which scans are used?",
     # someone seen on television is a stranger, the writer's own sign is news
     "We watched a documentary on MSCC and now I can't feel my legs. Is it that?",
+    "saw a programme on spinal cancer, my legs have been numb since this morning",
+    "I'm on an exercise programme and my legs gave way today",
     "Mum saw on TV that numbness matters, and she has numb legs now. What is MSCC?",
     "He was diagnosed yrs ago and now he cant walk. What do I do?",
     "Our neighbour's son can't walk since this morning, she told me. What should we do?",
@@ -630,6 +632,8 @@ MENTIONS = [
     "Since the stroke his legs have been weak. Which cancers spread to the spine?",
     # a man or a woman seen on television, in a film or on a forum
     "We watched a documentary where a man ended up paralysed. Which scans are used?",
+    "saw a programme where a woman couldn't walk. which cancers spread?",
+    "There was a programme on last night where a man's legs gave way. Is that cord compression?",
     "I saw on a forum that a woman lost control of her bladder. What is MSCC?",
     "There was a lady in a film who couldn't walk after her cancer spread. Is that common?",
     # a "do" that only makes the question asks for no help
