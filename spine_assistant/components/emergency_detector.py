@@ -112,6 +112,8 @@ SINCE_REACH = 4
 CLAUSE_OPENING = 1
 # words that may come before a time opening a sentence ("three months ago", "a few weeks ago")
 AMOUNT_WORDS = frozenset({"a", "few", "couple", "of", "about", "around", "some", "over", "nearly"})
+# a past time right before these dates the clause they open
+DATED_CLAUSE_OPENERS = frozenset({"after", "when"})
 # the last word of a negation that denies what follows ("it's not like", "it's not as if",
 # "not that I've got leg weakness")
 DENIAL_ENDS = frozenset({"like", "if", "that"})
@@ -236,6 +238,13 @@ class FlagContext(TimeReading):
             cue
             for cue in self.cues[("historical", "backward")]
             if all(t.like_num or t.lower_ in AMOUNT_WORDS for t in doc[cue.sent.start : cue.start])
+        ]
+        # ... and so does one right before the clause it dates: "A&E sent her home last
+        # month after her legs gave way", "in 2019 when his legs went weak"
+        self.cues[("historical", "forward")] += [
+            cue
+            for cue in self.cues[("historical", "backward")]
+            if doc[cue.end : cue.end + 1].text.lower() in DATED_CLAUSE_OPENERS
         ]
         # every past time or ending, whichever way it reaches ("turned out", "years ago")
         self.past_times = [cue for d in DIRECTIONS for cue in self.cues[("historical", d)]]

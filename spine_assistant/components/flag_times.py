@@ -47,6 +47,8 @@ STILL_SO = frozenset(
     "paralysed paralyzed incontinent".split()
 )
 STILL_REACH = 3  # words from "still" to what is still so
+# "… went numb and they still are": an auxiliary that ends its clause stands for the sign
+STILL_AUXILIARIES = frozenset({"are", "is", "am", "do", "does", "'re", "'s"})
 # "… started last year and is getting worse": a past start, but the sign is growing now
 WORSENING = frozenset({"worse", "weaker"})
 
@@ -71,12 +73,21 @@ class TimeReading:
         after = self.doc[flag.end : flag.sent.end]
         return any(
             token.lower_ in STILL
-            and any(
-                t.lower_ in STILL_SO and not inside(self.doc[t.i : t.i + 1], self.pseudo_cues)
-                for t in self.doc[token.i + 1 : token.i + 1 + STILL_REACH]
+            and (
+                any(
+                    t.lower_ in STILL_SO and not inside(self.doc[t.i : t.i + 1], self.pseudo_cues)
+                    for t in self.doc[token.i + 1 : token.i + 1 + STILL_REACH]
+                )
+                or self._auxiliary_ends_clause(token.i + 1, flag.sent.end)
             )
             for token in after
         )
+
+    def _auxiliary_ends_clause(self, index: int, sentence_end: int) -> bool:
+        """ "they still are", "it still is.": an auxiliary with nothing after it in its clause."""
+        if index >= sentence_end or self.doc[index].lower_ not in STILL_AUXILIARIES:
+            return False
+        return index + 1 == sentence_end or self.doc[index + 1].is_punct
 
     def _worsening_after(self, flag: Any) -> bool:
         """A present-time cue of change later in the flag's sentence ("she can't walk,

@@ -255,6 +255,9 @@ DESCRIBED_EMERGENCIES = [
     # someone seen on television is a stranger, the writer's own sign is news
     "We watched a documentary on MSCC and now I can't feel my legs. Is it that?",
     "saw a programme on spinal cancer, my legs have been numb since this morning",
+    # a past start, and the sign still so: "they still are"
+    "Last month my legs went numb and they still are",
+    "I was in hospital last month when my legs went numb and they still are",
     "I'm on an exercise programme and my legs gave way today",
     "Mum saw on TV that numbness matters, and she has numb legs now. What is MSCC?",
     "He was diagnosed yrs ago and now he cant walk. What do I do?",
@@ -633,6 +636,10 @@ MENTIONS = [
     # a man or a woman seen on television, in a film or on a forum
     "We watched a documentary where a man ended up paralysed. Which scans are used?",
     "saw a programme where a woman couldn't walk. which cancers spread?",
+    # a past time right before "after" or "when" dates the clause it opens
+    "They sent him home last month after his legs gave way - a trapped nerve, and he's been "
+    "fine since. Which cancers spread to the spine?",
+    "She was admitted in 2019 when her legs went weak. Which cancers spread to the spine?",
     "There was a programme on last night where a man's legs gave way. Is that cord compression?",
     "I saw on a forum that a woman lost control of her bladder. What is MSCC?",
     "There was a lady in a film who couldn't walk after her cancer spread. Is that common?",
