@@ -255,6 +255,10 @@ DESCRIBED_EMERGENCIES = [
     # someone seen on television is a stranger, the writer's own sign is news
     "We watched a documentary on MSCC and now I can't feel my legs. Is it that?",
     "saw a programme on spinal cancer, my legs have been numb since this morning",
+    # an odd feeling between the legs, before or after it
+    "funny feeling between my legs since last night",
+    "the feeling between my legs isn't right today",
+    "I'm starting to lose the feeling between my legs",
     # a past start, and the sign still so: "they still are"
     "Last month my legs went numb and they still are",
     "I was in hospital last month when my legs went numb and they still are",
@@ -636,6 +640,8 @@ MENTIONS = [
     # a man or a woman seen on television, in a film or on a forum
     "We watched a documentary where a man ended up paralysed. Which scans are used?",
     "saw a programme where a woman couldn't walk. which cancers spread?",
+    # the feeling there checked, not lost
+    "The GP checked the feeling between my legs and it was fine. What is the exam for?",
     # a past time right before "after" or "when" dates the clause it opens
     "They sent him home last month after his legs gave way - a trapped nerve, and he's been "
     "fine since. Which cancers spread to the spine?",
