@@ -159,12 +159,9 @@ class FlagContext(TimeReading):
     def __init__(self, doc: Any) -> None:
         self.doc = doc
         self.people = spans(doc, SAFETY_SPANS_KEY, PERSON_LABEL)
+        signs = spans(doc, SAFETY_SPANS_KEY, RED_FLAG_LABEL)
         # a comma inside a sign ("sudden, terrible back pain") separates no list items
-        self.inside_signs = {
-            index
-            for sign in spans(doc, SAFETY_SPANS_KEY, RED_FLAG_LABEL)
-            for index in range(sign.start, sign.end)
-        }
+        self.inside_signs = {index for sign in signs for index in range(sign.start, sign.end)}
         # "a patient", "any cancer patient": no one in particular; in a story being
         # written only the writer and the writer's own are someone ("my character can't
         # walk" is made up, "my husband can't walk" is not)
@@ -201,11 +198,7 @@ class FlagContext(TimeReading):
         }
         # the negation of a sign that is one ("cannot walk, legs feel drunk") is the
         # sign's own word and negates nothing after it
-        signs_with_negation = [
-            span
-            for span in spans(doc, SAFETY_SPANS_KEY, RED_FLAG_LABEL)
-            if span.id_ in NEGATION_IN_FLAG
-        ]
+        signs_with_negation = [span for span in signs if span.id_ in NEGATION_IN_FLAG]
         for direction in DIRECTIONS:
             negations = found[("negated", direction)]
             found[("negated", direction)] = [
@@ -232,19 +225,14 @@ class FlagContext(TimeReading):
             key: [cue for cue in cues if key[0] != "historical" or not inside(cue, current)]
             for key, cues in found.items()
         }
-        # a time that opens the sentence dates what follows: "Last Christmas he couldn't
-        # stand", "Three months ago my legs gave way"
+        # a time that opens the sentence dates what follows ("Last Christmas he couldn't
+        # stand", "Three months ago my legs gave way"), and so does one right before the
+        # clause it dates ("A&E sent her home last month after her legs gave way")
         self.cues[("historical", "forward")] += [
             cue
             for cue in self.cues[("historical", "backward")]
             if all(t.like_num or t.lower_ in AMOUNT_WORDS for t in doc[cue.sent.start : cue.start])
-        ]
-        # ... and so does one right before the clause it dates: "A&E sent her home last
-        # month after her legs gave way", "in 2019 when his legs went weak"
-        self.cues[("historical", "forward")] += [
-            cue
-            for cue in self.cues[("historical", "backward")]
-            if doc[cue.end : cue.end + 1].text.lower() in DATED_CLAUSE_OPENERS
+            or doc[cue.end : cue.end + 1].text.lower() in DATED_CLAUSE_OPENERS
         ]
         # every past time or ending, whichever way it reaches ("turned out", "years ago")
         self.past_times = [cue for d in DIRECTIONS for cue in self.cues[("historical", d)]]

@@ -291,8 +291,7 @@ class RelayedStories:
         ]
         return bool(later) and all(
             not any(
-                token.lower_ in HELP_WORDS
-                and not (token.lower_ == "do" and not _asked_for(token, question))
+                token.lower_ in HELP_WORDS and (token.lower_ != "do" or _asked_for(token, question))
                 for token in question
             )
             and not any(
